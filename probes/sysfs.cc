@@ -76,6 +76,11 @@ fs::path FsRoot::Resolve(std::string_view absolute) const {
 }
 
 Reading<std::string> FsRoot::ReadText(const fs::path& path) const {
+  // A directory opens as a stream and reads as empty text: refuse it.
+  std::error_code type_error;
+  if (fs::is_directory(path, type_error)) {
+    return Reading<std::string>::Missing(ErrnoReason(path, EISDIR));
+  }
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Reading<std::string>::Missing(ErrnoReason(path, errno));
