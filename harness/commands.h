@@ -1,0 +1,23 @@
+// The subcommands of `lapbench`, each added to the CLI11 app by one function.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace lapbench::harness {
+
+// What a parsed subcommand runs; returns the process exit status.
+using CommandAction = std::function<int()>;
+
+// Exit statuses shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;    // ran, and found a failure
+inline constexpr int kExitBadInput = 2;  // could not run: bad arguments/input
+
+// Each adds its subcommand to `app`; when that subcommand is chosen, its
+// action is stored in `action`.
+void AddProbeCommand(CLI::App& app, CommandAction& action);
+void AddKernelsCommand(CLI::App& app, CommandAction& action);
+void AddCheckCommand(CLI::App& app, CommandAction& action);
+
+}  // namespace lapbench::harness
