@@ -193,7 +193,7 @@ TEST_CASE("The Intel laptop tree has plenty of headroom to TjMax",
           "[probes][headroom]") {
   ThermalInfo info = ProbeThermal(Tree("intel-laptop"));
   CHECK(info.zones.size() == 5);
-  CHECK(info.chips.size() == 7);
+  CHECK(info.chips.size() == 8);
   CHECK(info.zones_reason.empty());
   const ThermalHeadroom& headroom = info.headroom;
   CHECK(headroom.verdict == HeadroomVerdict::kPlenty);

@@ -32,10 +32,11 @@ TEST_CASE("Intel laptop chips are listed with the index gap kept",
     names.push_back(chip.name.value_or("?"));
   }
   CHECK(dirs == std::vector<std::string>{"hwmon0", "hwmon1", "hwmon2", "hwmon3",
-                                         "hwmon5", "hwmon6", "hwmon7"});
+                                         "hwmon5", "hwmon6", "hwmon7",
+                                         "hwmon8"});
   CHECK(names == std::vector<std::string>{"AC", "acpitz", "BAT0", "nvme",
                                           "pch_cannonlake", "coretemp",
-                                          "iwlwifi_1"});
+                                          "iwlwifi_1", "thinkpad"});
 }
 
 TEST_CASE("coretemp on a hybrid 1370P numbers sensors by core id",
@@ -97,6 +98,21 @@ TEST_CASE("Chips without a device link or a readable input say why",
 
   // Voltage and current only: no temperatures, and that is not an error.
   CHECK(ChipNamed(chips, "BAT0").temps.empty());
+}
+
+TEST_CASE("The ThinkPad EC chip reports its fan speed", "[probes][hwmon]") {
+  std::vector<HwmonChip> chips = ReadHwmon(Tree("intel-laptop"));
+  const HwmonChip& thinkpad = ChipNamed(chips, "thinkpad");
+  CHECK(*thinkpad.device == "thinkpad_hwmon");
+  REQUIRE(thinkpad.fans.size() == 1);
+  CHECK(thinkpad.fans[0].attribute == "fan1");
+  CHECK(*thinkpad.fans[0].input_rpm == 2913);
+  CHECK_THAT(thinkpad.fans[0].label.reason(),
+             Contains("hwmon8/fan1_label' does not exist"));
+  nlohmann::json json = ToJson(thinkpad);
+  REQUIRE(json["fans"].size() == 1);
+  CHECK(json["fans"][0]["input_rpm"] == 2913);
+  CHECK(json["fans"][0]["label"].is_null());
 }
 
 TEST_CASE("AMD laptop k10temp has Tctl only, without max or crit",
