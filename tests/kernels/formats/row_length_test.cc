@@ -1,0 +1,62 @@
+// Rows that a format cannot hold are FormatErrors naming the row length.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/format.h"
+#include "kernels/formats/accuracy.h"
+#include "kernels/quantize.h"
+
+namespace lapbench::kernels {
+namespace {
+
+using Catch::Matchers::Contains;
+
+TEST_CASE("QuantizeRow rejects a row that is not whole blocks",
+          "[kernels][formats]") {
+  std::vector<float> x(300, 1.0f);
+  std::vector<uint8_t> dst(4096);
+  CHECK_THROWS_MATCHES(QuantizeRow(Format::kQ4_0, x.data(), dst.data(), 33),
+                       FormatError,
+                       Catch::Message("QuantizeRow: row length 33 is not a "
+                                      "multiple of the 32-element block of "
+                                      "q4_0"));
+  CHECK_THROWS_WITH(QuantizeRow(Format::kQ4_K, x.data(), dst.data(), 288),
+                    Contains("288") && Contains("256"));
+  CHECK_THROWS_AS(QuantizeRow(Format::kQ8_0, x.data(), dst.data(), -32),
+                  FormatError);
+}
+
+TEST_CASE("DequantizeRow rejects a row that is not whole blocks",
+          "[kernels][formats]") {
+  std::vector<uint8_t> src(4096);
+  std::vector<float> y(512);
+  CHECK_THROWS_WITH(DequantizeRow(Format::kQ6_K, src.data(), y.data(), 100),
+                    Contains("100") && Contains("q6_k"));
+  CHECK_THROWS_AS(DequantizeRow(Format::kQ8_K, src.data(), y.data(), 255),
+                  FormatError);
+}
+
+TEST_CASE("RowBytes names the tensor whose row cannot be stored",
+          "[kernels][formats]") {
+  CHECK_THROWS_WITH(RowBytes(Format::kQ4_K, 2880, "blk.0.ffn_down.weight"),
+                    Contains("blk.0.ffn_down.weight") && Contains("2880"));
+  CHECK(RowBytes(Format::kQ4_K, 3072) == 12 * 144);
+  CHECK(RowBytes(Format::kBf16, 7) == 14);
+}
+
+TEST_CASE("MeasureAccuracy rejects data that is not whole blocks",
+          "[kernels][formats][accuracy]") {
+  const std::vector<float> x(40, 0.5f);
+  CHECK_THROWS_AS(MeasureAccuracy(Format::kQ8_0, x), FormatError);
+  CHECK(MeasureAccuracy(Format::kF16, x).rmse == 0.0);  // 0.5 is exact
+}
+
+TEST_CASE("A zero-length row converts nothing", "[kernels][formats]") {
+  CHECK_NOTHROW(QuantizeRow(Format::kQ4_K, nullptr, nullptr, 0));
+  CHECK_NOTHROW(DequantizeRow(Format::kF32, nullptr, nullptr, 0));
+}
+
+}  // namespace
+}  // namespace lapbench::kernels
