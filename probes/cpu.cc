@@ -115,37 +115,43 @@ Reading<int> CpufreqMhz(const FsRoot* root, std::string_view file) {
 }
 
 // Base clock: CPUID leaf 0x16, else the brand string ("@ 2.70GHz"), else
-// cpufreq's base_frequency. Max clock: leaf 0x16, else cpuinfo_max_freq.
-void FillClocks(const CpuidLeaves& first, const FsRoot* os_root, CpuInfo& cpu) {
-  const CpuidClocks leaf16 = CpuidLeaf16Clocks(first);
+// cpufreq's base_frequency.
+void FillBaseClock(const CpuidClocks& leaf16, const FsRoot* os_root,
+                   CpuInfo& cpu) {
   const int brand_mhz = cpu.brand ? BrandClockMhz(*cpu.brand) : 0;
   if (leaf16.base_mhz > 0) {
     cpu.base_mhz = leaf16.base_mhz;
     cpu.base_mhz_source = "CPUID leaf 0x16";
+    if (brand_mhz > 0 && brand_mhz != leaf16.base_mhz) {
+      cpu.warnings.push_back(fmt::format(
+          "the brand string says {} MHz base but CPUID leaf 0x16 says {} "
+          "MHz (a configurable-TDP setting); reporting leaf 0x16",
+          brand_mhz, leaf16.base_mhz));
+    }
   } else if (brand_mhz > 0) {
     cpu.base_mhz = brand_mhz;
     cpu.base_mhz_source = "brand string";
-  } else {
-    cpu.base_mhz = CpufreqMhz(os_root, "base_frequency");
+  } else if (Reading<int> mhz = CpufreqMhz(os_root, "base_frequency")) {
+    cpu.base_mhz = mhz;
     cpu.base_mhz_source = "cpufreq base_frequency";
+  } else {
+    cpu.base_mhz = Reading<int>::Missing(
+        "CPUID leaf 0x16 and the brand string name none; " + mhz.reason());
   }
+}
+
+// Max clock: CPUID leaf 0x16, else cpufreq's cpuinfo_max_freq.
+void FillMaxClock(const CpuidClocks& leaf16, const FsRoot* os_root,
+                  CpuInfo& cpu) {
   if (leaf16.max_mhz > 0) {
     cpu.max_mhz = leaf16.max_mhz;
     cpu.max_mhz_source = "CPUID leaf 0x16";
-  } else {
-    cpu.max_mhz = CpufreqMhz(os_root, "cpuinfo_max_freq");
+  } else if (Reading<int> mhz = CpufreqMhz(os_root, "cpuinfo_max_freq")) {
+    cpu.max_mhz = mhz;
     cpu.max_mhz_source = "cpufreq cpuinfo_max_freq";
-  }
-  if (!cpu.base_mhz) {
-    cpu.base_mhz = Reading<int>::Missing(
-        "CPUID leaf 0x16 and the brand string name none; " +
-        cpu.base_mhz.reason());
-    cpu.base_mhz_source.clear();
-  }
-  if (!cpu.max_mhz) {
-    cpu.max_mhz = Reading<int>::Missing("CPUID leaf 0x16 names none; " +
-                                        cpu.max_mhz.reason());
-    cpu.max_mhz_source.clear();
+  } else {
+    cpu.max_mhz =
+        Reading<int>::Missing("CPUID leaf 0x16 names none; " + mhz.reason());
   }
 }
 
@@ -249,7 +255,8 @@ CpuInfo ProbeCpu(const FsRoot& root,
   }
   FillIdentity(dump.cpus[0], cpu);
   FillTopology(dump, cpus, cpu);
-  FillClocks(dump.cpus[0], os_root, cpu);
+  FillBaseClock(CpuidLeaf16Clocks(dump.cpus[0]), os_root, cpu);
+  FillMaxClock(CpuidLeaf16Clocks(dump.cpus[0]), os_root, cpu);
   if (cpuid_dump) {
     FillDumpXcr0(dump, cpu);
   } else {

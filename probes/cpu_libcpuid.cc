@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <thread>
 
 namespace lapbench::probes {
 namespace {
@@ -49,8 +50,15 @@ LibcpuidView ReadLibcpuid(const std::optional<std::filesystem::path>& dump) {
   std::lock_guard<std::mutex> lock(LibcpuidMutex());
   cpuid_set_warn_function(IgnoreWarning);
   cpu_raw_data_array_t raw{};
-  int rc = dump ? cpuid_deserialize_all_raw_data(&raw, dump->c_str())
-                : cpuid_get_all_raw_data(&raw);
+  int rc = 0;
+  if (dump) {
+    rc = cpuid_deserialize_all_raw_data(&raw, dump->c_str());
+  } else {
+    // cpuid_get_all_raw_data pins the calling thread to each CPU in turn
+    // and leaves it pinned to the last one: run it on a thread of its own.
+    std::thread reader([&] { rc = cpuid_get_all_raw_data(&raw); });
+    reader.join();
+  }
   LibcpuidView view;
   if (rc != 0) {
     view.error = std::string("reading raw data failed: ") + cpuid_error();

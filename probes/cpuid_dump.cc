@@ -142,26 +142,25 @@ void ParseLibcpuidLine(const Cursor& at, CpuidLeaves& cpu) {
 }
 
 // A section is complete when it holds leaves 0 and 1 and the highest basic
-// and extended leaves it announces (as far as the format records them):
-// that catches a file cut off in the middle of a CPU.
+// and extended leaves it announces; libcpuid's formats always store 32 of
+// each. That catches a file cut off in the middle of a CPU.
 void CheckComplete(const Cursor& at, const CpuidLeaves& cpu,
                    CpuidDumpFormat format, size_t index) {
-  const bool capped = format != CpuidDumpFormat::kAida64;
-  uint32_t max_basic = cpu.MaxLeaf(false);
-  uint32_t max_ext = cpu.MaxLeaf(true);
-  if (capped) {
-    max_basic = std::min(max_basic, kLibcpuidLeafCount - 1);
-    if (max_ext >= kExtBase) {
-      max_ext = std::min(max_ext, kExtBase + kLibcpuidLeafCount - 1);
-    }
+  uint32_t last_basic = cpu.MaxLeaf(false);
+  uint32_t last_ext = std::max(cpu.MaxLeaf(true), kExtBase);
+  if (format != CpuidDumpFormat::kAida64) {
+    last_basic = kLibcpuidLeafCount - 1;
+    last_ext = kExtBase + kLibcpuidLeafCount - 1;
   }
-  bool ok = cpu.Find(0) && cpu.Find(1) && cpu.Find(max_basic) &&
-            (max_ext < kExtBase || cpu.Find(max_ext));
+  const bool needs_ext =
+      format != CpuidDumpFormat::kAida64 || cpu.Recorded(kExtBase);
+  bool ok = cpu.Recorded(0) && cpu.Recorded(1) && cpu.Recorded(last_basic) &&
+            (!needs_ext || cpu.Recorded(last_ext));
   if (!ok) {
     Fail(at,
          fmt::format("logical CPU #{} is incomplete (truncated dump?)", index),
          fmt::format("leaves 0, 1, {:#x} and {:#x} in every CPU section",
-                     max_basic, max_ext));
+                     last_basic, last_ext));
   }
 }
 

@@ -29,6 +29,10 @@ class CpuidLeaves {
   CpuidRegs Get(uint32_t leaf, uint32_t subleaf = 0) const;
   // The highest basic (`extended` false) or extended leaf, 0 when unknown.
   uint32_t MaxLeaf(bool extended) const;
+  // Whether the input recorded (leaf, subleaf), whatever the maximum leaf.
+  bool Recorded(uint32_t leaf, uint32_t subleaf = 0) const {
+    return regs_.count({leaf, subleaf}) > 0;
+  }
   bool empty() const { return regs_.empty(); }
 
  private:
