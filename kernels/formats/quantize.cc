@@ -1,16 +1,39 @@
 // QuantizeRow / DequantizeRow: checks the row length, dispatches by format.
 #include "kernels/quantize.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
 #include <cstring>
 
 #include "kernels/formats/row_codecs.h"
 
 namespace lapbench::kernels {
+namespace {
+
+// Block quantizers derive a scale from the block maximum: one NaN or
+// infinity would silently ruin the block (and a NaN reaching Q4_0's
+// truncating cast is undefined behaviour), so such input is rejected.
+// Float formats convert non-finite values as IEEE defines.
+void RequireFinite(Format format, const float* src, int64_t n) {
+  if (Info(format).block_elems == 1) return;
+  for (int64_t i = 0; i < n; ++i) {
+    if (!std::isfinite(src[i])) {
+      throw FormatError(fmt::format(
+          "QuantizeRow: element {} of a {} row: '{}' (expected a finite "
+          "value)",
+          i, Info(format).name, src[i]));
+    }
+  }
+}
+
+}  // namespace
 
 void QuantizeRow(Format format, const float* src, void* dst, int64_t n) {
   // Throws FormatError naming the row length and the block size.
   const size_t row_bytes = RowBytes(format, n, "QuantizeRow");
   if (row_bytes == 0) return;
+  RequireFinite(format, src, n);
   switch (format) {
     case Format::kF32:
       std::memcpy(dst, src, row_bytes);

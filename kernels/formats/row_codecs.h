@@ -10,7 +10,8 @@ namespace lapbench::kernels {
 // Each function converts one row of `n` elements. Preconditions (checked by
 // QuantizeRow/DequantizeRow, not here): n is a multiple of the format's
 // block, the buffers hold n elements / n / block_elems blocks, and the
-// input floats are finite. Quantizers follow ggml's quantize_row_*_ref.
+// input floats of the block formats are finite. Quantizers follow ggml's
+// quantize_row_*_ref.
 
 // F16 and BF16: one element per 16-bit word, round to nearest even.
 void QuantizeRowF16(const float* x, uint16_t* y, int64_t n);

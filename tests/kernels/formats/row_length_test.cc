@@ -1,6 +1,8 @@
-// Rows that a format cannot hold are FormatErrors naming the row length.
+// Rows that a format cannot hold are FormatErrors naming the offending value.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,29 @@ TEST_CASE("MeasureAccuracy rejects data that is not whole blocks",
   const std::vector<float> x(40, 0.5f);
   CHECK_THROWS_AS(MeasureAccuracy(Format::kQ8_0, x), FormatError);
   CHECK(MeasureAccuracy(Format::kF16, x).rmse == 0.0);  // 0.5 is exact
+}
+
+TEST_CASE("QuantizeRow rejects NaN and infinity in block formats",
+          "[kernels][formats]") {
+  std::vector<float> x(256, 1.0f);
+  std::vector<uint8_t> dst(RowBytes(Format::kQ8_K, 256));
+  x[17] = std::nanf("");
+  CHECK_THROWS_MATCHES(QuantizeRow(Format::kQ4_0, x.data(), dst.data(), 32),
+                       FormatError,
+                       Catch::Message("QuantizeRow: element 17 of a q4_0 row: "
+                                      "'nan' (expected a finite value)"));
+  x[17] = 1.0f;
+  x[200] = -INFINITY;
+  for (Format f :
+       {Format::kQ8_0, Format::kQ4_K, Format::kQ6_K, Format::kQ8_K}) {
+    CHECK_THROWS_WITH(QuantizeRow(f, x.data(), dst.data(), 256),
+                      Contains("element 200") && Contains("-inf"));
+  }
+  // Float formats keep IEEE specials.
+  CHECK_NOTHROW(QuantizeRow(Format::kF16, x.data(), dst.data(), 256));
+  uint16_t half = 0;
+  std::memcpy(&half, dst.data() + 2 * 200, sizeof(half));
+  CHECK(half == 0xfc00);
 }
 
 TEST_CASE("A zero-length row converts nothing", "[kernels][formats]") {
