@@ -16,6 +16,7 @@ int RunCli(int argc, char** argv) {
   AddProbeCommand(app, action);
   AddKernelsCommand(app, action);
   AddCheckCommand(app, action);
+  AddModelCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,5 +19,8 @@ inline constexpr int kExitBadInput = 2;  // could not run: bad arguments/input
 void AddProbeCommand(CLI::App& app, CommandAction& action);
 void AddKernelsCommand(CLI::App& app, CommandAction& action);
 void AddCheckCommand(CLI::App& app, CommandAction& action);
+void AddModelCommand(CLI::App& app, CommandAction& action);
+
+// The subcommands of `lapbench model`, added to its CLI11 app `model`.
 
 }  // namespace lapbench::harness

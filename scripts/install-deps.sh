@@ -3,9 +3,12 @@
 # Idempotent: a second run installs nothing and says so.
 set -eu
 
+# ocl-icd-opencl-dev: Debian's oneDNN is built with an OpenCL GPU runtime,
+# and its CMake config refuses to load without the OpenCL headers.
 PACKAGES="build-essential cmake pkg-config git \
-  libbenchmark-dev libhwloc-dev libcpuid-dev libdnnl-dev libfmt-dev catch2 \
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libssl-dev libboost-dev"
+  libbenchmark-dev libhwloc-dev libcpuid-dev libdnnl-dev ocl-icd-opencl-dev \
+  libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
+  libssl-dev libboost-dev"
 
 missing=""
 for pkg in $PACKAGES; do

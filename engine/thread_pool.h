@@ -1,0 +1,63 @@
+// A persistent pool of pinned worker threads that the forward pass splits
+// each operator over, with no allocation or thread creation per token.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace lapbench::engine {
+
+// A non-owning reference to a callable `void(int64_t begin, int64_t end)`;
+// valid only while the callable it was made from is alive.
+class RangeFn {
+ public:
+  template <typename F,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>,
+                                                         RangeFn>>>
+  RangeFn(F&& f)  // NOLINT: implicit by design, like std::function_ref
+      : object_(const_cast<void*>(static_cast<const void*>(&f))),
+        call_([](void* o, int64_t begin, int64_t end) {
+          (*static_cast<std::remove_reference_t<F>*>(o))(begin, end);
+        }) {}
+  void operator()(int64_t begin, int64_t end) const {
+    call_(object_, begin, end);
+  }
+
+ private:
+  void* object_;
+  void (*call_)(void*, int64_t, int64_t);
+};
+
+// The workers of one engine instance. Worker 0 is the calling thread, so a
+// pool of one thread runs everything inline.
+class ThreadPool {
+ public:
+  // Starts one worker per entry of `cpus` (OS indices of logical CPUs),
+  // each pinned to its CPU with hwloc; the calling thread is pinned to
+  // cpus[0] while it runs work. An empty `cpus` with n_threads > 0 starts
+  // n_threads unpinned workers. Throws std::runtime_error if pinning fails.
+  ThreadPool(std::vector<int> cpus, int n_threads = 0);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int n_threads() const;
+
+  // Splits [0, n) into one contiguous range per worker, with boundaries on
+  // multiples of `grain` (except n itself), runs fn(begin, end) on each
+  // and returns when all have finished. Empty ranges are not called.
+  void ParallelFor(int64_t n, int64_t grain, RangeFn fn);
+
+  // The logical CPUs the workers are pinned to (empty when unpinned).
+  const std::vector<int>& cpus() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace lapbench::engine
