@@ -5,6 +5,7 @@
 
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/avx512/avx512_kernels.h"
+#include "kernels/onednn/onednn_kernels.h"
 #include "kernels/ref/ref_kernels.h"
 
 namespace lapbench::kernels {
@@ -15,9 +16,8 @@ using probes::CpuFeature;
 // Most specialised first, `ref` last (the fallback every CPU can run).
 std::vector<Variant> MakeVariants() {
   std::vector<Variant> variants;
-  // Variants with target-specific code go here, in this order:
-  //   avx512, avx2, onednn
-  // each as {name, description, required features, &XxxKernels()}.
+  // Order: avx512, avx2, onednn, ref, each as {name, description,
+  // required features, &XxxKernels()}.
   // avx512 needs VNNI (a CPU with AVX-512 but no VNNI runs avx2); its
   // table picks the AVX512-BF16 kernels itself when the CPU has them.
   variants.push_back(
@@ -31,6 +31,15 @@ std::vector<Variant> MakeVariants() {
                       "AVX2 + FMA + F16C, 256-bit integer dot products",
                       {CpuFeature::kAvx2, CpuFeature::kFma, CpuFeature::kF16c},
                       &avx2::Avx2Kernels()});
+  // onednn runs oneDNN's matmul primitive, which dispatches on the CPU
+  // itself; its oldest JIT kernels need SSE4.1, so SSE4.2 (the probe's
+  // nearest flag) is required. Its table holds only the float formats
+  // oneDNN has a non-reference implementation for on this CPU.
+  variants.push_back({"onednn",
+                      "oneDNN matmul primitive (float formats it has JIT "
+                      "kernels for), one oneDNN thread per call",
+                      {CpuFeature::kSse42},
+                      &onednn::OnednnKernels()});
   variants.push_back({"ref",
                       "portable C++, the oracle every variant matches",
                       {},
