@@ -17,7 +17,7 @@ class RangeFn {
  public:
   template <typename F,
             typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>,
-                                                         RangeFn>>>
+                                                        RangeFn>>>
   RangeFn(F&& f)  // NOLINT: implicit by design, like std::function_ref
       : object_(const_cast<void*>(static_cast<const void*>(&f))),
         call_([](void* o, int64_t begin, int64_t end) {
@@ -36,10 +36,14 @@ class RangeFn {
 // pool of one thread runs everything inline.
 class ThreadPool {
  public:
-  // Starts one worker per entry of `cpus` (OS indices of logical CPUs),
-  // each pinned to its CPU with hwloc; the calling thread is pinned to
-  // cpus[0] while it runs work. An empty `cpus` with n_threads > 0 starts
-  // n_threads unpinned workers. Throws std::runtime_error if pinning fails.
+  // Starts one worker per entry of `cpus` (OS indices of logical CPUs;
+  // repeats allowed), each pinned to its CPU with hwloc. The calling
+  // thread is worker 0: it is pinned to cpus[0] until the destructor
+  // restores its earlier binding, and must be the thread that calls
+  // ParallelFor. An empty `cpus` starts max(1, n_threads) unpinned
+  // workers. Throws std::invalid_argument if n_threads is negative or
+  // neither 0 nor cpus.size(), std::runtime_error if a CPU is not one this
+  // process may use or pinning fails.
   ThreadPool(std::vector<int> cpus, int n_threads = 0);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -49,7 +53,12 @@ class ThreadPool {
 
   // Splits [0, n) into one contiguous range per worker, with boundaries on
   // multiples of `grain` (except n itself), runs fn(begin, end) on each
-  // and returns when all have finished. Empty ranges are not called.
+  // and returns when all have finished; everything the calls wrote is then
+  // visible to the caller. Ranges are as even as the grain allows (worker
+  // i gets chunk counts differing by at most one, earlier workers the
+  // larger). Empty ranges are not called; n <= 0 calls nothing; grain < 1
+  // counts as 1. If calls throw, the lowest worker's exception is rethrown
+  // after all have finished. Not reentrant: fn must not call ParallelFor.
   void ParallelFor(int64_t n, int64_t grain, RangeFn fn);
 
   // The logical CPUs the workers are pinned to (empty when unpinned).

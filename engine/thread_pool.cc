@@ -1,0 +1,325 @@
+// The persistent, pinned worker pool: generation-counter dispatch and a
+// spin-then-wait barrier, with no allocation or locking per ParallelFor.
+#include "engine/thread_pool.h"
+
+#include <fmt/format.h>
+#include <hwloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <thread>
+
+namespace lapbench::engine {
+namespace {
+
+// Spins before a waiting thread blocks in the kernel. Between two
+// operators of one token the gap is a few microseconds, so a worker that
+// spins about that long catches the next ParallelFor without a futex wake
+// (which costs 5-50 us); past it the worker sleeps and leaves the core to
+// others. 4096 pauses are roughly 20-150 us depending on the core's pause
+// latency (about 10 cycles before Skylake, about 140 from it).
+constexpr int kSpinIterations = 4096;
+
+// Tells the core this is a spin loop: it saves power and yields the
+// sibling hyperthread the pipeline.
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Waits until `value` differs from `old` and returns the new value: a
+// bounded spin, then std::atomic::wait (a futex on Linux). Acquire order,
+// so what was written before the store that changed `value` is visible.
+template <typename T>
+T WaitWhileEqual(const std::atomic<T>& value, T old) {
+  for (int i = 0; i < kSpinIterations; ++i) {
+    T now = value.load(std::memory_order_acquire);
+    if (now != old) return now;
+    CpuRelax();
+  }
+  for (;;) {
+    value.wait(old, std::memory_order_acquire);
+    T now = value.load(std::memory_order_acquire);
+    if (now != old) return now;
+  }
+}
+
+// Owns the live hwloc topology the workers pin themselves with.
+class PinTopology {
+ public:
+  PinTopology() {
+    if (hwloc_topology_init(&topology_) != 0 ||
+        hwloc_topology_load(topology_) != 0) {
+      int error = errno;
+      if (topology_ != nullptr) hwloc_topology_destroy(topology_);
+      throw std::runtime_error(fmt::format(
+          "cannot load this machine's topology to pin threads: '{}'",
+          std::strerror(error)));
+    }
+  }
+  ~PinTopology() { hwloc_topology_destroy(topology_); }
+  PinTopology(const PinTopology&) = delete;
+  PinTopology& operator=(const PinTopology&) = delete;
+
+  hwloc_topology_t get() const { return topology_; }
+
+  // Throws unless `cpu` is an OS index this process may run on.
+  void CheckAllowed(int cpu) const {
+    hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topology_);
+    if (cpu >= 0 && hwloc_bitmap_isset(allowed, static_cast<unsigned>(cpu))) {
+      return;
+    }
+    char* list = nullptr;
+    hwloc_bitmap_list_asprintf(&list, allowed);
+    std::string allowed_list = list != nullptr ? list : "?";
+    std::free(list);
+    throw std::runtime_error(
+        fmt::format("cannot pin a thread to CPU: '{}' (expected an OS index "
+                    "this process may use: {})",
+                    cpu, allowed_list));
+  }
+
+  // Binds the calling thread to `cpu`; returns 0 or the errno of failure.
+  int PinCallingThread(int cpu) const {
+    hwloc_bitmap_t set = hwloc_bitmap_alloc();
+    hwloc_bitmap_only(set, static_cast<unsigned>(cpu));
+    int result = hwloc_set_cpubind(topology_, set, HWLOC_CPUBIND_THREAD);
+    int error = result == 0 ? 0 : errno;
+    hwloc_bitmap_free(set);
+    return result == 0 ? 0 : (error != 0 ? error : EINVAL);
+  }
+
+ private:
+  hwloc_topology_t topology_ = nullptr;
+};
+
+// The part of [0, n) worker `index` of `n_workers` runs: chunks of `grain`
+// dealt out contiguously, the first (n_chunks % n_workers) workers taking
+// one chunk more. The last chunk may be short; it falls to a worker with
+// the smaller count, which keeps the ranges as even as the grain allows.
+std::pair<int64_t, int64_t> WorkerRange(int64_t n, int64_t grain, int index,
+                                        int n_workers) {
+  int64_t n_chunks = (n + grain - 1) / grain;
+  int64_t per_worker = n_chunks / n_workers;
+  int64_t extra = n_chunks % n_workers;
+  int64_t first_chunk = index * per_worker + std::min<int64_t>(index, extra);
+  int64_t n_own = per_worker + (index < extra ? 1 : 0);
+  int64_t begin = std::min(n, first_chunk * grain);
+  int64_t end = std::min(n, (first_chunk + n_own) * grain);
+  return {begin, end};
+}
+
+// What the caller and the workers share. It lives in this file's unnamed
+// namespace so the helpers below can take it; ThreadPool::State derives
+// from it.
+struct PoolState {
+  int n_threads = 1;
+  std::vector<int> cpus;
+  std::unique_ptr<PinTopology> topology;  // null when unpinned
+  hwloc_bitmap_t caller_old_binding = nullptr;
+
+  // The job of the current generation. Written by the caller before the
+  // release increment of `generation`, read by workers after their
+  // acquire load sees the increment.
+  int64_t n = 0;
+  int64_t grain = 1;
+  const RangeFn* fn = nullptr;
+  bool stop = false;
+
+  // Bumped once per ParallelFor (and once at shutdown) to wake workers.
+  // The two counters sit on their own 64-byte cache lines so workers
+  // spinning on `generation` do not contend with the decrements.
+  alignas(64) std::atomic<uint32_t> generation{0};
+  // Workers (not counting the caller) that have yet to finish this job.
+  alignas(64) std::atomic<int> remaining{0};
+  alignas(64) std::atomic<bool> failed{false};
+  // Workers that have pinned themselves (or failed to) at startup.
+  std::atomic<int> started{0};
+  std::vector<int> pin_errors;             // errno per worker, 0 when pinned
+  std::vector<std::exception_ptr> errors;  // one slot per worker
+  std::vector<std::thread> threads;        // workers 1 .. n_threads-1
+};
+
+using State = PoolState;
+
+// Runs worker `index`'s share of the current job, keeping an exception
+// for the caller to rethrow instead of letting it end the process.
+void RunShare(State& state, int index) {
+  auto [begin, end] = WorkerRange(state.n, state.grain, index, state.n_threads);
+  if (begin >= end) return;
+  try {
+    (*state.fn)(begin, end);
+  } catch (...) {
+    state.errors[static_cast<size_t>(index)] = std::current_exception();
+    state.failed.store(true, std::memory_order_relaxed);
+  }
+}
+
+// The loop of worker `index` >= 1: pin, then run each new generation's
+// share until told to stop.
+void WorkerLoop(State& state, int index) {
+  if (state.topology != nullptr) {
+    state.pin_errors[static_cast<size_t>(index)] =
+        state.topology->PinCallingThread(
+            state.cpus[static_cast<size_t>(index)]);
+  }
+  // Generation 0 is the one before any job: the constructor bumps it only
+  // after every worker has started, and a stop during startup bumps it
+  // too, so starting from 0 never misses a wake-up.
+  uint32_t seen = 0;
+  state.started.fetch_add(1, std::memory_order_release);
+  state.started.notify_one();
+  for (;;) {
+    seen = WaitWhileEqual(state.generation, seen);
+    if (state.stop) return;
+    RunShare(state, index);
+    // acq_rel: publishes this worker's writes; the caller's acquire load
+    // of 0 then sees every worker's, through the chain of decrements.
+    if (state.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      state.remaining.notify_one();
+    }
+  }
+}
+
+// Wakes every worker for the job already stored in `state`.
+void StartGeneration(State& state) {
+  state.remaining.store(state.n_threads - 1, std::memory_order_relaxed);
+  state.generation.fetch_add(1, std::memory_order_release);
+  state.generation.notify_all();
+}
+
+// Waits for the workers to finish the current generation.
+void WaitForWorkers(State& state) {
+  int left = state.remaining.load(std::memory_order_acquire);
+  while (left != 0) left = WaitWhileEqual(state.remaining, left);
+}
+
+// Stops and joins the workers started so far.
+void StopWorkers(State& state) {
+  state.stop = true;
+  StartGeneration(state);
+  for (std::thread& thread : state.threads) thread.join();
+  state.threads.clear();
+}
+
+// Pins the caller to cpus[0], remembering its binding for the destructor.
+void PinCaller(State& state) {
+  state.caller_old_binding = hwloc_bitmap_alloc();
+  hwloc_topology_t topology = state.topology->get();
+  if (hwloc_get_cpubind(topology, state.caller_old_binding,
+                        HWLOC_CPUBIND_THREAD) != 0) {
+    hwloc_bitmap_free(state.caller_old_binding);
+    state.caller_old_binding = nullptr;
+  }
+  int error = state.topology->PinCallingThread(state.cpus[0]);
+  if (error != 0) {
+    throw std::runtime_error(
+        fmt::format("cannot pin the calling thread to "
+                    "CPU: '{}' ({})",
+                    state.cpus[0], std::strerror(error)));
+  }
+}
+
+// Restores the binding the caller had before PinCaller.
+void UnpinCaller(State& state) {
+  if (state.caller_old_binding == nullptr) return;
+  hwloc_set_cpubind(state.topology->get(), state.caller_old_binding,
+                    HWLOC_CPUBIND_THREAD);
+  hwloc_bitmap_free(state.caller_old_binding);
+  state.caller_old_binding = nullptr;
+}
+
+// Starts workers 1 .. n_threads-1 and waits until each has pinned itself;
+// throws (after stopping them) if one could not.
+void StartWorkers(State& state) {
+  try {
+    for (int i = 1; i < state.n_threads; ++i) {
+      state.threads.emplace_back(WorkerLoop, std::ref(state), i);
+    }
+  } catch (...) {
+    StopWorkers(state);
+    throw;
+  }
+  int started = state.started.load(std::memory_order_acquire);
+  while (started != state.n_threads - 1) {
+    state.started.wait(started, std::memory_order_acquire);
+    started = state.started.load(std::memory_order_acquire);
+  }
+  for (int i = 1; i < state.n_threads; ++i) {
+    int error = state.pin_errors[static_cast<size_t>(i)];
+    if (error == 0) continue;
+    StopWorkers(state);
+    throw std::runtime_error(
+        fmt::format("cannot pin worker {} to CPU: '{}' ({})", i,
+                    state.cpus[static_cast<size_t>(i)], std::strerror(error)));
+  }
+}
+
+}  // namespace
+
+struct ThreadPool::State : PoolState {};
+
+ThreadPool::ThreadPool(std::vector<int> cpus, int n_threads)
+    : state_(std::make_unique<State>()) {
+  if (n_threads < 0 || (!cpus.empty() && n_threads != 0 &&
+                        n_threads != static_cast<int>(cpus.size()))) {
+    throw std::invalid_argument(fmt::format(
+        "thread pool size: '{}' (expected 0 or the number of CPUs, {})",
+        n_threads, cpus.size()));
+  }
+  State& state = *state_;
+  state.n_threads =
+      cpus.empty() ? std::max(1, n_threads) : static_cast<int>(cpus.size());
+  state.cpus = std::move(cpus);
+  state.pin_errors.assign(static_cast<size_t>(state.n_threads), 0);
+  state.errors.resize(static_cast<size_t>(state.n_threads));
+  if (!state.cpus.empty()) {
+    state.topology = std::make_unique<PinTopology>();
+    for (int cpu : state.cpus) state.topology->CheckAllowed(cpu);
+    PinCaller(state);
+  }
+  try {
+    StartWorkers(state);
+  } catch (...) {
+    UnpinCaller(state);
+    throw;
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  StopWorkers(*state_);
+  UnpinCaller(*state_);
+}
+
+int ThreadPool::n_threads() const { return state_->n_threads; }
+
+const std::vector<int>& ThreadPool::cpus() const { return state_->cpus; }
+
+void ThreadPool::ParallelFor(int64_t n, int64_t grain, RangeFn fn) {
+  if (n <= 0) return;
+  State& state = *state_;
+  state.n = n;
+  state.grain = std::max<int64_t>(1, grain);
+  state.fn = &fn;
+  if (state.n_threads > 1) StartGeneration(state);
+  RunShare(state, 0);
+  if (state.n_threads > 1) WaitForWorkers(state);
+  if (!state.failed.load(std::memory_order_relaxed)) return;
+
+  // Rethrow the lowest worker's exception once every worker is done.
+  state.failed.store(false, std::memory_order_relaxed);
+  std::exception_ptr first;
+  for (std::exception_ptr& error : state.errors) {
+    if (error != nullptr && first == nullptr) first = error;
+    error = nullptr;
+  }
+  std::rethrow_exception(first);
+}
+
+}  // namespace lapbench::engine
