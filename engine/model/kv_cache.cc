@@ -1,0 +1,79 @@
+// The per-layer key/value cache and its size arithmetic.
+#include "engine/model/kv_cache.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "kernels/quantize.h"
+
+namespace lapbench::engine {
+namespace {
+
+size_t ElemBytes(kernels::Format kv_format) {
+  switch (kv_format) {
+    case kernels::Format::kF32:
+      return 4;
+    case kernels::Format::kF16:
+      return 2;
+    default:
+      throw std::invalid_argument(
+          fmt::format("unsupported KV cache format: '{}' (expected f32 or f16)",
+                      kernels::Info(kv_format).name));
+  }
+}
+
+}  // namespace
+
+size_t KvBytesPerToken(const ModelConfig& config, kernels::Format kv_format) {
+  const size_t elem = ElemBytes(kv_format);
+  size_t bytes = 0;
+  for (const LayerConfig& l : config.layers) {
+    bytes += 2 * static_cast<size_t>(l.kv_dim()) * elem;  // K and V
+  }
+  return bytes;
+}
+
+size_t KvCacheBytes(const ModelConfig& config, kernels::Format kv_format,
+                    int64_t n_ctx) {
+  return KvBytesPerToken(config, kv_format) * static_cast<size_t>(n_ctx);
+}
+
+KvCache::KvCache(const ModelConfig& config, kernels::Format kv_format,
+                 int64_t n_ctx)
+    : format_(kv_format), n_ctx_(n_ctx) {
+  if (n_ctx < 1) {
+    throw std::invalid_argument(
+        fmt::format("bad KV cache length: '{}' (expected >= 1)", n_ctx));
+  }
+  const size_t elem = ElemBytes(kv_format);
+  size_t offset = 0;
+  for (const LayerConfig& l : config.layers) {
+    Layer layer;
+    layer.kv_dim = l.kv_dim();
+    layer.row_bytes = static_cast<size_t>(l.kv_dim()) * elem;
+    layer.k_offset = offset;
+    offset += layer.row_bytes * static_cast<size_t>(n_ctx);
+    layer.v_offset = offset;
+    offset += layer.row_bytes * static_cast<size_t>(n_ctx);
+    layers_.push_back(layer);
+  }
+  storage_.assign(offset, 0);
+}
+
+void KvCache::Store(int64_t il, size_t offset, int64_t pos, const float* row) {
+  const Layer& layer = layers_[Index(il)];
+  uint8_t* dst =
+      storage_.data() + offset + layer.row_bytes * static_cast<size_t>(pos);
+  kernels::QuantizeRow(format_, row, dst, layer.kv_dim);
+}
+
+void KvCache::StoreK(int64_t il, int64_t pos, const float* row) {
+  Store(il, layers_[Index(il)].k_offset, pos, row);
+}
+
+void KvCache::StoreV(int64_t il, int64_t pos, const float* row) {
+  Store(il, layers_[Index(il)].v_offset, pos, row);
+}
+
+}  // namespace lapbench::engine
