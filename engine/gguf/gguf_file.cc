@@ -62,7 +62,9 @@ GgufFile GgufFile::Open(const std::string& path) {
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     throw GgufError(path, std::nullopt,
-                    "not a regular file: '" + path + "' (expected a file)");
+                    fmt::format("not a regular file: '{}' (expected a GGUF "
+                                "file)",
+                                S_ISDIR(st.st_mode) ? "directory" : "other"));
   }
   auto size = static_cast<size_t>(st.st_size);
   if (size > 0) {
