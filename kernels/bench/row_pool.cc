@@ -45,8 +45,14 @@ void RowPool::Run(int64_t n_rows, const RowFn& fn) {
 
   const auto [begin, end] = Share(n_rows, 0, n_threads_);
   if (begin < end) fn(begin, end);
-  for (int p = pending_.load(); p != 0; p = pending_.load()) {
-    _mm_pause();
+  // Spin, yielding every 16th turn: when threads outnumber free cores the
+  // worker we wait for may need this core to finish.
+  for (int i = 1; pending_.load() != 0; ++i) {
+    if (i % 16 == 0) {
+      std::this_thread::yield();
+    } else {
+      _mm_pause();
+    }
   }
 }
 
