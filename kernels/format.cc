@@ -1,11 +1,11 @@
 // Weight and activation formats: GGUF type ids, block geometry, names.
 #include "kernels/format.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-
-#include <fmt/format.h>
 
 namespace lapbench::kernels {
 namespace {
@@ -37,8 +37,8 @@ const FormatInfo& Info(Format format) {
   for (const FormatInfo& info : kFormats) {
     if (info.format == format) return info;
   }
-  throw FormatError(fmt::format("unsupported format id {}",
-                                static_cast<uint32_t>(format)));
+  throw FormatError(
+      fmt::format("unsupported format id {}", static_cast<uint32_t>(format)));
 }
 
 std::optional<Format> FormatFromName(std::string_view name) {

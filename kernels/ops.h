@@ -36,8 +36,7 @@ using MatVecFn = void (*)(const WeightView& w, const void* x, float* y,
 // X is n_tokens activation rows, each x_row_bytes apart.
 using MatMulFn = void (*)(const WeightView& w, const void* x,
                           size_t x_row_bytes, int64_t n_tokens, float* y,
-                          int64_t y_stride, int64_t row_begin,
-                          int64_t row_end);
+                          int64_t y_stride, int64_t row_begin, int64_t row_end);
 
 // out = x / sqrt(mean(x^2) + eps) * weight (weight may be null: no scale).
 // x and out have n elements and may alias.

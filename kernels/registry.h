@@ -32,8 +32,8 @@ class VariantError : public std::runtime_error {
 std::span<const Variant> AllVariants();
 
 // The required features `cpu` lacks (empty when the variant can run).
-std::vector<probes::CpuFeature> MissingFeatures(
-    const Variant& variant, const probes::CpuFeatures& cpu);
+std::vector<probes::CpuFeature> MissingFeatures(const Variant& variant,
+                                                const probes::CpuFeatures& cpu);
 
 // The variant named `name`; throws VariantError for unknown names.
 const Variant& FindVariant(std::string_view name);

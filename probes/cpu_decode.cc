@@ -8,6 +8,7 @@
 namespace lapbench::probes {
 namespace {
 
+// Bits low..high (inclusive) of a CPUID register, as the manuals number them.
 uint32_t Bits(uint32_t reg, int low, int high) {
   return (reg >> low) &
          ((high - low >= 31) ? ~0u : ((1u << (high - low + 1)) - 1));

@@ -27,12 +27,9 @@ constexpr FeatureBit kFeatureBits[] = {
     {CpuFeature::kF16c, &FeatureLeaves::leaf1, &CpuidRegs::ecx, 29, kYmm},
     {CpuFeature::kAvxVnni, &FeatureLeaves::leaf7_1, &CpuidRegs::eax, 4, kYmm},
     {CpuFeature::kAvx512F, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 16, kZmm},
-    {CpuFeature::kAvx512Bw, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 30,
-     kZmm},
-    {CpuFeature::kAvx512Vl, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 31,
-     kZmm},
-    {CpuFeature::kAvx512Dq, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 17,
-     kZmm},
+    {CpuFeature::kAvx512Bw, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 30, kZmm},
+    {CpuFeature::kAvx512Vl, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 31, kZmm},
+    {CpuFeature::kAvx512Dq, &FeatureLeaves::leaf7_0, &CpuidRegs::ebx, 17, kZmm},
     {CpuFeature::kAvx512Vnni, &FeatureLeaves::leaf7_0, &CpuidRegs::ecx, 11,
      kZmm},
     {CpuFeature::kAvx512Bf16, &FeatureLeaves::leaf7_1, &CpuidRegs::eax, 5,
@@ -48,10 +45,10 @@ constexpr FeatureBit kFeatureBits[] = {
 };
 
 constexpr std::string_view kNames[kCpuFeatureCount] = {
-    "sse4_2",      "avx",         "avx2",        "fma",
-    "f16c",        "avx_vnni",    "avx512f",     "avx512bw",
-    "avx512vl",    "avx512dq",    "avx512_vnni", "avx512_bf16",
-    "avx512_fp16", "amx_tile",    "amx_int8",    "amx_bf16",
+    "sse4_2",      "avx",      "avx2",        "fma",
+    "f16c",        "avx_vnni", "avx512f",     "avx512bw",
+    "avx512vl",    "avx512dq", "avx512_vnni", "avx512_bf16",
+    "avx512_fp16", "amx_tile", "amx_int8",    "amx_bf16",
 };
 
 CpuidRegs Cpuid(uint32_t leaf, uint32_t subleaf) {

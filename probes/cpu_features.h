@@ -55,9 +55,9 @@ struct CpuidRegs {
   uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
 };
 struct FeatureLeaves {
-  CpuidRegs leaf1;     // CPUID.1
-  CpuidRegs leaf7_0;   // CPUID.(EAX=7, ECX=0); zero when leaf 7 is absent
-  CpuidRegs leaf7_1;   // CPUID.(EAX=7, ECX=1); zero when absent
+  CpuidRegs leaf1;    // CPUID.1
+  CpuidRegs leaf7_0;  // CPUID.(EAX=7, ECX=0); zero when leaf 7 is absent
+  CpuidRegs leaf7_1;  // CPUID.(EAX=7, ECX=1); zero when absent
 };
 
 // XCR0 state-component bits the kernels' registers live in.

@@ -88,6 +88,27 @@ std::string FeatureList(const CpuInfo& cpu, bool usable) {
   return text.empty() ? "none" : text;
 }
 
+// The usable features, those the OS left off, and those the input
+// cannot tell.
+std::string FeatureLines(const CpuInfo& cpu) {
+  std::string text;
+  text += fmt::format("usable   {}\n", FeatureList(cpu, true));
+  const std::string disabled = FeatureList(cpu, false);
+  if (disabled != "none") {
+    text += fmt::format("OS off   {} (the CPU has them, XCR0 does not)\n",
+                        disabled);
+  }
+  if (!cpu.features_unknown.empty()) {
+    std::string names;
+    for (CpuFeature f : cpu.features_unknown) {
+      names += fmt::format("{}{}", names.empty() ? "" : " ", CpuFeatureName(f));
+    }
+    text +=
+        fmt::format("unknown  {} ({})\n", names, cpu.features_unknown_reason);
+  }
+  return text;
+}
+
 }  // namespace
 
 nlohmann::json ToJson(const CpuInfo& cpu) {
@@ -147,20 +168,7 @@ std::string Summarize(const CpuInfo& cpu) {
       "clock    base {}, max {}\n",
       cpu.base_mhz ? fmt::format("{} MHz", *cpu.base_mhz) : "unknown",
       cpu.max_mhz ? fmt::format("{} MHz", *cpu.max_mhz) : "unknown");
-  text += fmt::format("usable   {}\n", FeatureList(cpu, true));
-  const std::string disabled = FeatureList(cpu, false);
-  if (disabled != "none") {
-    text += fmt::format("OS off   {} (the CPU has them, XCR0 does not)\n",
-                        disabled);
-  }
-  if (!cpu.features_unknown.empty()) {
-    std::string names;
-    for (CpuFeature f : cpu.features_unknown) {
-      names += fmt::format("{}{}", names.empty() ? "" : " ", CpuFeatureName(f));
-    }
-    text +=
-        fmt::format("unknown  {} ({})\n", names, cpu.features_unknown_reason);
-  }
+  text += FeatureLines(cpu);
   for (const std::string& warning : cpu.warnings) {
     text += fmt::format("warning  {}\n", warning);
   }

@@ -1,10 +1,9 @@
 // Writes probe Readings into JSON: a value, or null beside its reason.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "probes/reading.h"
 

@@ -46,7 +46,9 @@ struct BandwidthResult {
   Reading<double> triad_bytes_per_s;
   int n_threads = 0;
   uint64_t buffer_bytes = 0;  // whole buffer; triad splits it in three
-  int n_repetitions = 0;      // timed passes per kernel; the best is kept
+  // Timed segments per kernel. Each pass over the buffer is timed in eighths
+  // (each at least one LLC) and the fastest eighth is kept.
+  int n_repetitions = 0;
   // Smallest share of wall time a thread spent on a CPU during the best
   // passes: well below 1 means a busy machine and too low a bandwidth.
   double cpu_share = 1;
@@ -110,10 +112,15 @@ std::string Summarize(const Measurements& measurements);
 inline constexpr uint64_t kMinBandwidthBufferBytes = 256ull << 20;
 // ...and at least this many times the last-level cache.
 inline constexpr uint64_t kBandwidthBufferLlcMultiple = 8;
+// ...but never larger than this: laptop LLCs are at most a few tens of MiB,
+// so 1 GiB is still 8x any of them, while VMs report absurd shared caches
+// (hundreds of MiB) whose 8x would take most of the time budget just to
+// allocate and touch.
+inline constexpr uint64_t kMaxBandwidthBufferBytes = 1ull << 30;
 
-// The buffer size to measure with: max(8 x LLC, 256 MiB), capped at
-// max_ram_fraction of available RAM. Appends a note to `notes` when the cap
-// or an unknown LLC size weakens the "far beyond cache" guarantee.
+// The buffer size to measure with: max(8 x LLC, 256 MiB), at most 1 GiB and
+// at most max_ram_fraction of available RAM. Appends a note to `notes` when
+// a cap or an unknown LLC size weakens the "far beyond cache" guarantee.
 uint64_t PlanBandwidthBufferBytes(const MeasureOptions& options,
                                   std::vector<std::string>& notes);
 
@@ -143,8 +150,9 @@ class BandwidthBuffer {
   std::string error_;
 };
 
-// Read bandwidth over the whole buffer with `n_threads` threads, best of as
-// many passes as fit in `budget_s` (at least one).
+// Read bandwidth with `n_threads` threads: whole passes over the buffer,
+// at least one and more while `budget_s` lasts, each timed in eighths; the
+// fastest eighth gives the result. Missing when the buffer is not ok().
 Reading<double> MeasureReadBandwidth(BandwidthBuffer& buffer, int n_threads,
                                      double budget_s, bool pin = false);
 // Triad bandwidth over the buffer split in three arrays, as above.

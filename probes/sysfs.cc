@@ -1,6 +1,8 @@
 // Reads one-value text files (sysfs, procfs) below a chosen filesystem root.
 #include "probes/sysfs.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -9,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
-
-#include <fmt/format.h>
 
 namespace lapbench::probes {
 namespace fs = std::filesystem;
@@ -87,7 +87,8 @@ Reading<std::string> FsRoot::ReadText(const fs::path& path) const {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) {
-    return Reading<std::string>::Missing(ErrnoReason(path, errno ? errno : EIO));
+    return Reading<std::string>::Missing(
+        ErrnoReason(path, errno ? errno : EIO));
   }
   return std::string(Trim(buffer.str()));
 }
@@ -120,13 +121,13 @@ Reading<uint64_t> FsRoot::ReadHex(const fs::path& path) const {
     digits.remove_prefix(2);
   }
   uint64_t value = 0;
-  auto [end, error] = std::from_chars(digits.data(),
-                                      digits.data() + digits.size(), value, 16);
+  auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, 16);
   if (digits.empty() || error != std::errc() ||
       end != digits.data() + digits.size()) {
-    return Reading<uint64_t>::Missing(fmt::format(
-        "'{}' holds '{}' (expected a hexadecimal number)", path.string(),
-        *text));
+    return Reading<uint64_t>::Missing(
+        fmt::format("'{}' holds '{}' (expected a hexadecimal number)",
+                    path.string(), *text));
   }
   return value;
 }

@@ -49,9 +49,11 @@ struct FloatKernel {
   static void Run(const Tile& tile) {
     const Elem* w[R];
     const Elem* x[T];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       w[r] = reinterpret_cast<const Elem*>(tile.w + r * tile.w_stride);
     }
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       x[t] = reinterpret_cast<const Elem*>(tile.x + t * tile.x_stride);
     }
@@ -62,15 +64,20 @@ struct FloatKernel {
     int64_t c = 0;
     for (; c + 8 <= tile.cols; c += 8) {
       __m256 xv[T];
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) xv[t] = E::Load8(x[t] + c);
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const __m256 wv = E::Load8(w[r] + c);
+#pragma GCC unroll 16
         for (int t = 0; t < T; ++t) {
           acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
         }
       }
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         float sum = HorizontalSum(acc[r][t]);
         for (int64_t i = c; i < tile.cols; ++i) {

@@ -24,7 +24,9 @@ const BlockQ8_K& ActBlock(const Tile& tile, int t, int64_t b) {
 
 template <int R, int T>
 void StoreSums(const Tile& tile, __m256 (&acc)[R][T]) {
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       tile.y[t * tile.y_stride + r] = HorizontalSum(acc[r][t]);
     }
@@ -73,6 +75,7 @@ struct Q4_KKernel {
     const __m256i nibble = _mm256_set1_epi8(0x0F);
     __m256i sum[T];
     for (auto& s : sum) s = _mm256_setzero_si256();
+#pragma GCC unroll 4
     for (int c = 0; c < 4; ++c) {
       const __m256i raw = LoadBytes32(wb.qs + 32 * c);
       const __m256i lo = _mm256_and_si256(raw, nibble);
@@ -81,6 +84,7 @@ struct Q4_KKernel {
           _mm256_shuffle_epi8(sc, BroadcastWordMask(2 * c, 2 * c));
       const __m256i sc_hi =
           _mm256_shuffle_epi8(sc, BroadcastWordMask(2 * c + 1, 2 * c + 1));
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         const int8_t* a = ActBlock(tile, t, b).qs + 64 * c;
         const __m256i p_lo = _mm256_maddubs_epi16(lo, LoadBytes32(a));
@@ -90,6 +94,7 @@ struct Q4_KKernel {
       }
     }
     const float d = HalfToFloat(wb.d), dmin = HalfToFloat(wb.dmin);
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_K& xb = ActBlock(tile, t, b);
       const __m256i min_sum = _mm256_madd_epi16(LoadBytes32(xb.bsums), mins);
@@ -107,6 +112,7 @@ struct Q4_KKernel {
       for (auto& a : row) a = _mm256_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =
             reinterpret_cast<const BlockQ4_K*>(tile.w + r * tile.w_stride);
@@ -150,13 +156,16 @@ struct Q6_KKernel {
                                  _mm256_permute2x128_si256(s16, s16, 0x11)};
     __m256i sum[T];
     for (auto& s : sum) s = _mm256_setzero_si256();
+#pragma GCC unroll 4
     for (int h = 0; h < 2; ++h) {
       __m256i q[4];
       Q6_KHalfCodes(wb.ql + 64 * h, wb.qh + 32 * h, q);
+#pragma GCC unroll 4
       for (int i = 0; i < 4; ++i) {
         // Register i covers 16-element groups 8h + 2i and 8h + 2i + 1.
         const __m256i scale = _mm256_shuffle_epi8(
             s_halves[h], BroadcastWordMask(2 * i, 2 * i + 1));
+#pragma GCC unroll 16
         for (int t = 0; t < T; ++t) {
           const int8_t* a = ActBlock(tile, t, b).qs + 128 * h + 32 * i;
           const __m256i p = _mm256_maddubs_epi16(q[i], LoadBytes32(a));
@@ -165,6 +174,7 @@ struct Q6_KKernel {
       }
     }
     const float d = HalfToFloat(wb.d);
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_K& xb = ActBlock(tile, t, b);
       const __m256i offset = _mm256_madd_epi16(LoadBytes32(xb.bsums), s16);
@@ -182,6 +192,7 @@ struct Q6_KKernel {
       for (auto& a : row) a = _mm256_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =
             reinterpret_cast<const BlockQ6_K*>(tile.w + r * tile.w_stride);

@@ -24,7 +24,9 @@ const BlockQ8_0* ActBlocks(const Tile& tile, int t) {
 
 template <int R, int T>
 void StoreSums(const Tile& tile, __m256 (&acc)[R][T]) {
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       tile.y[t * tile.y_stride + r] = HorizontalSum(acc[r][t]);
     }
@@ -44,17 +46,20 @@ struct Q8_0Kernel {
     for (int64_t b = 0; b < n_blocks; ++b) {
       __m256i a[T];
       float da[T];
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         const BlockQ8_0& xb = ActBlocks(tile, t)[b];
         a[t] = LoadBytes32(xb.qs);
         da[t] = HalfToFloat(xb.d);
       }
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto& wb =
             reinterpret_cast<const BlockQ8_0*>(tile.w + r * tile.w_stride)[b];
         const __m256i q = LoadBytes32(wb.qs);
         const __m256i q_abs = _mm256_sign_epi8(q, q);
         const float dw = HalfToFloat(wb.d);
+#pragma GCC unroll 16
         for (int t = 0; t < T; ++t) {
           const __m256i p = DotU8I8(q_abs, _mm256_sign_epi8(a[t], q));
           acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p),
@@ -91,17 +96,20 @@ struct Q4_0Kernel {
       __m256i a[T];
       __m256i offset[T];
       float da[T];
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         const BlockQ8_0& xb = ActBlocks(tile, t)[b];
         a[t] = LoadBytes32(xb.qs);
         offset[t] = DotU8I8(eights, a[t]);
         da[t] = HalfToFloat(xb.d);
       }
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto& wb =
             reinterpret_cast<const BlockQ4_0*>(tile.w + r * tile.w_stride)[b];
         const __m256i q = Q4_0Codes(wb);
         const float dw = HalfToFloat(wb.d);
+#pragma GCC unroll 16
         for (int t = 0; t < T; ++t) {
           const __m256i p = _mm256_sub_epi32(DotU8I8(q, a[t]), offset[t]);
           acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p),

@@ -54,9 +54,12 @@ struct FloatKernel {
   static void Step(const Elem* const (&w)[R], const Elem* const (&x)[T],
                    int64_t c, __mmask16 m, __m512 (&acc)[R][T]) {
     __m512 xv[T];
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) xv[t] = E::Load(x[t] + c, m);
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const __m512 wv = E::Load(w[r] + c, m);
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         acc[r][t] = _mm512_fmadd_ps(wv, xv[t], acc[r][t]);
       }
@@ -67,9 +70,11 @@ struct FloatKernel {
   static void Run(const Tile& tile) {
     const Elem* w[R];
     const Elem* x[T];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       w[r] = reinterpret_cast<const Elem*>(tile.w + r * tile.w_stride);
     }
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       x[t] = reinterpret_cast<const Elem*>(tile.x + t * tile.x_stride);
     }
@@ -83,7 +88,9 @@ struct FloatKernel {
       const auto m = static_cast<__mmask16>((1u << (tile.cols - c)) - 1);
       Step<R, T>(w, x, c, m, acc);
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         tile.y[t * tile.y_stride + r] = HorizontalSum(acc[r][t]);
       }
@@ -98,11 +105,14 @@ struct Bf16DotKernel {
   static void Step(const uint16_t* const (&w)[R], const uint16_t* const (&x)[T],
                    int64_t c, __mmask32 m, __m512 (&acc)[R][T]) {
     __m512bh xv[T];
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       xv[t] = (__m512bh)_mm512_maskz_loadu_epi16(m, x[t] + c);
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const auto wv = (__m512bh)_mm512_maskz_loadu_epi16(m, w[r] + c);
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         acc[r][t] = _mm512_dpbf16_ps(acc[r][t], wv, xv[t]);
       }
@@ -113,9 +123,11 @@ struct Bf16DotKernel {
   static void Run(const Tile& tile) {
     const uint16_t* w[R];
     const uint16_t* x[T];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       w[r] = reinterpret_cast<const uint16_t*>(tile.w + r * tile.w_stride);
     }
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       x[t] = reinterpret_cast<const uint16_t*>(tile.x + t * tile.x_stride);
     }
@@ -129,7 +141,9 @@ struct Bf16DotKernel {
       const auto m = static_cast<__mmask32>((1ull << (tile.cols - c)) - 1);
       Step<R, T>(w, x, c, m, acc);
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         tile.y[t * tile.y_stride + r] = HorizontalSum(acc[r][t]);
       }

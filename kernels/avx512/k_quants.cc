@@ -28,7 +28,9 @@ const BlockQ8_K& ActBlock(const Tile& tile, int t, int64_t b) {
 
 template <int R, int T>
 void StoreSums(const Tile& tile, __m512 (&acc)[R][T]) {
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       tile.y[t * tile.y_stride + r] = HorizontalSum(acc[r][t]);
     }
@@ -90,6 +92,7 @@ struct Q4_KKernel {
     const __m512i nibble = _mm512_set1_epi8(0x0F);
     __m512i sum[T];
     for (auto& s : sum) s = _mm512_setzero_si512();
+#pragma GCC unroll 4
     for (int k = 0; k < 2; ++k) {
       const __m512i raw = LoadBytes64(wb.qs + 64 * k);
       const __m512i lo = _mm512_and_si512(raw, nibble);
@@ -98,6 +101,7 @@ struct Q4_KKernel {
           _mm512_permutexvar_epi16(WordIndexHalves(4 * k, 4 * k + 2), sm512);
       const __m512i sc_hi = _mm512_permutexvar_epi16(
           WordIndexHalves(4 * k + 1, 4 * k + 3), sm512);
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         const int8_t* a = ActBlock(tile, t, b).qs + 128 * k;
         const __m512i a0 = LoadBytes64(a), a1 = LoadBytes64(a + 64);
@@ -112,6 +116,7 @@ struct Q4_KKernel {
       }
     }
     const float d = HalfToFloat(wb.d), dmin = HalfToFloat(wb.dmin);
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_K& xb = ActBlock(tile, t, b);
       const __m512 mins =
@@ -129,6 +134,7 @@ struct Q4_KKernel {
       for (auto& v : row) v = _mm512_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =
             reinterpret_cast<const BlockQ4_K*>(tile.w + r * tile.w_stride);
@@ -170,13 +176,16 @@ struct Q6_KKernel {
     const __m512i s512 = _mm512_castsi256_si512(s16);
     __m512i sum[T];
     for (auto& s : sum) s = _mm512_setzero_si512();
+#pragma GCC unroll 4
     for (int h = 0; h < 2; ++h) {
       __m512i q[2];
       Q6_KHalfCodes(wb.ql + 64 * h, wb.qh + 32 * h, q);
+#pragma GCC unroll 4
       for (int i = 0; i < 2; ++i) {
         // Register i covers the 16-element groups 8h + 4i .. 8h + 4i + 3.
         const __m512i scale =
             _mm512_permutexvar_epi16(WordIndexQuarters(8 * h + 4 * i), s512);
+#pragma GCC unroll 16
         for (int t = 0; t < T; ++t) {
           const int8_t* a = ActBlock(tile, t, b).qs + 128 * h + 64 * i;
           sum[t] = _mm512_dpwssd_epi32(
@@ -185,6 +194,7 @@ struct Q6_KKernel {
       }
     }
     const float d = HalfToFloat(wb.d);
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_K& xb = ActBlock(tile, t, b);
       const __m256i offset = _mm256_madd_epi16(LoadBytes32(xb.bsums), s16);
@@ -202,6 +212,7 @@ struct Q6_KKernel {
       for (auto& v : row) v = _mm512_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =
             reinterpret_cast<const BlockQ6_K*>(tile.w + r * tile.w_stride);

@@ -98,6 +98,7 @@ struct LegacyKernel {
   static void Pair(const Tile& tile, int64_t b, __m512 (&acc)[R][T]) {
     __m512i a[T], start[T];
     __m512 da[T];
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_0* x = ActRow(tile, t) + b;
       a[t] = F::ActPair(x);
@@ -106,12 +107,14 @@ struct LegacyKernel {
                                    _mm512_set1_ps(HalfToFloat(x[0].d)),
                                    _mm512_set1_ps(HalfToFloat(x[1].d)));
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const Block* w = WeightRow(tile, r) + b;
       const __m512i u = F::WeightPair(w);
       const __m512 dw = _mm512_mask_blend_ps(
           F::kSecondBlockLanes, _mm512_set1_ps(HalfToFloat(w[0].d)),
           _mm512_set1_ps(HalfToFloat(w[1].d)));
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         const __m512i p = _mm512_dpbusd_epi32(start[t], u, a[t]);
         acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p),
@@ -123,10 +126,12 @@ struct LegacyKernel {
   // The last block of an odd block count, in the low 256 bits.
   template <int R, int T>
   static void Single(const Tile& tile, int64_t b, __m512 (&acc)[R][T]) {
+#pragma GCC unroll 16
     for (int t = 0; t < T; ++t) {
       const BlockQ8_0& x = ActRow(tile, t)[b];
       const __m512i a = _mm512_zextsi256_si512(F::ActOne(x));
       const __m512i start = NegOffsetSums(a, F::kOffset);
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const Block& w = WeightRow(tile, r)[b];
         const __m512i u = _mm512_zextsi256_si512(F::WeightOne(w));
@@ -148,7 +153,9 @@ struct LegacyKernel {
     int64_t b = 0;
     for (; b + 2 <= n_blocks; b += 2) Pair<R, T>(tile, b, acc);
     if (b < n_blocks) Single<R, T>(tile, b, acc);
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         tile.y[t * tile.y_stride + r] = HorizontalSum(acc[r][t]);
       }

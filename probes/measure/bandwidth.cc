@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "probes/measure.h"
@@ -19,8 +20,15 @@ namespace {
 constexpr uint64_t kHugePageBytes = 2ull << 20;
 constexpr uint64_t kLineBytes = 64;
 constexpr uint64_t kDoublesPerLine = kLineBytes / sizeof(double);
+// Each pass over the buffer is timed in this many segments, and the
+// fastest segment is kept. A segment is then at least one LLC in size
+// (the buffer is 8x the LLC) and its data was last touched a whole pass
+// ago, so it comes from memory; several samples per pass let a best-of
+// work even when only one pass fits in the budget, as on multi-GiB
+// buffers.
+constexpr int kSegmentsPerPass = static_cast<int>(kBandwidthBufferLlcMultiple);
 // Passes over a multi-GiB buffer are slow; ten are plenty for a best-of.
-constexpr int kMaxBandwidthReps = 10;
+constexpr int kMaxBandwidthPasses = 10;
 // The touch writes this value everywhere: triad's b and c stay 1.0.
 constexpr double kFillValue = 1.0;
 constexpr double kTriadScalar = 3.0;
@@ -83,39 +91,77 @@ double Touch(std::byte* data, uint64_t size_bytes, int n_threads) {
       .wall_s;
 }
 
-measure::BestTime TimeReadPasses(BandwidthBuffer& buffer, int n_threads,
-                                 double budget_s, bool pin) {
+// The fastest segment seen over one or more passes.
+struct SegmentRate {
+  double bytes_per_s = 0;
+  double cpu_share = 1;
+  int n_segments = 0;
+};
+
+// Runs whole passes of kSegmentsPerPass timed segments, at least one pass
+// and more while `budget_s` lasts, keeping the fastest segment.
+// run_segment(k) runs segment k of a pass and sets the bytes it moved.
+SegmentRate BestSegment(
+    double budget_s,
+    const std::function<measure::RunTime(int, uint64_t&)>& run_segment) {
+  const measure::Clock::time_point start = measure::Clock::now();
+  SegmentRate best;
+  for (int pass = 1; pass <= kMaxBandwidthPasses; ++pass) {
+    for (int k = 0; k < kSegmentsPerPass; ++k) {
+      uint64_t bytes = 0;
+      const measure::RunTime run = run_segment(k, bytes);
+      ++best.n_segments;
+      const double rate = static_cast<double>(bytes) / run.wall_s;
+      if (rate > best.bytes_per_s) {
+        best.bytes_per_s = rate;
+        best.cpu_share = run.cpu_share;
+      }
+    }
+    // Expect the next pass to take as long as the average so far.
+    const double spent_s = measure::SecondsSince(start);
+    if (spent_s * (pass + 1) / pass > budget_s) break;
+  }
+  return best;
+}
+
+SegmentRate TimeReadPasses(BandwidthBuffer& buffer, int n_threads,
+                           double budget_s, bool pin) {
   const uint64_t n_lines = buffer.size_bytes() / kLineBytes;
   std::vector<uint64_t> sums(static_cast<size_t>(n_threads) * 8);
-  return measure::RepeatBest(budget_s, kMaxBandwidthReps, [&] {
+  return BestSegment(budget_s, [&](int k, uint64_t& bytes) {
+    const Slice seg = SliceOf(n_lines, kSegmentsPerPass, k);
+    bytes = ReadPassBytes((seg.end - seg.begin) * kLineBytes);
     const measure::RunTime run =
         measure::RunTogether(n_threads, pin, [&](int i) {
-          const Slice s = SliceOf(n_lines, n_threads, i);
+          const Slice s = SliceOf(seg.end - seg.begin, n_threads, i);
           // One sum per 64-byte line: no false sharing between threads.
           sums[static_cast<size_t>(i) * 8] =
-              ReadLines(buffer.data() + s.begin * kLineBytes, s.end - s.begin);
+              ReadLines(buffer.data() + (seg.begin + s.begin) * kLineBytes,
+                        s.end - s.begin);
         });
     for (uint64_t sum : sums) measure::Consume(static_cast<double>(sum));
     return run;
   });
 }
 
-measure::BestTime TimeTriadPasses(BandwidthBuffer& buffer, int n_threads,
-                                  double budget_s, bool pin) {
+SegmentRate TimeTriadPasses(BandwidthBuffer& buffer, int n_threads,
+                            double budget_s, bool pin) {
   // Three arrays of n doubles each, one after the other: [a | b | c].
   const uint64_t n = TriadElements(buffer.size_bytes());
   auto* a = reinterpret_cast<double*>(buffer.data());
   const double* b = a + n;
   const double* c = b + n;
-  return measure::RepeatBest(budget_s, kMaxBandwidthReps, [&] {
+  return BestSegment(budget_s, [&](int k, uint64_t& bytes) {
+    const Slice seg = SliceOf(n / kDoublesPerLine, kSegmentsPerPass, k);
+    bytes = TriadPassBytes((seg.end - seg.begin) * kDoublesPerLine);
     const measure::RunTime run =
         measure::RunTogether(n_threads, pin, [&](int i) {
-          const Slice s = SliceOf(n / kDoublesPerLine, n_threads, i);
-          const uint64_t first = s.begin * kDoublesPerLine;
+          const Slice s = SliceOf(seg.end - seg.begin, n_threads, i);
+          const uint64_t first = (seg.begin + s.begin) * kDoublesPerLine;
           TriadLines(a + first, b + first, c + first,
                      (s.end - s.begin) * kDoublesPerLine);
         });
-    measure::Consume(a[n / 2]);
+    measure::Consume(a[seg.begin * kDoublesPerLine]);
     return run;
   });
 }
@@ -144,6 +190,16 @@ uint64_t PlanBandwidthBufferBytes(const MeasureOptions& options,
         "cache larger than {} MiB could partly hold",
         kMinBandwidthBufferBytes >> 20,
         (kMinBandwidthBufferBytes / kBandwidthBufferLlcMultiple) >> 20));
+  }
+  if (size_bytes > kMaxBandwidthBufferBytes) {
+    notes.push_back(fmt::format(
+        "bandwidth buffer capped at {} MiB instead of {} MiB ({}x the "
+        "reported {} MiB LLC): only {:.1f}x that cache",
+        kMaxBandwidthBufferBytes >> 20, size_bytes >> 20,
+        kBandwidthBufferLlcMultiple, options.llc_bytes >> 20,
+        static_cast<double>(kMaxBandwidthBufferBytes) /
+            static_cast<double>(options.llc_bytes)));
+    size_bytes = kMaxBandwidthBufferBytes;
   }
   const auto cap_bytes = static_cast<uint64_t>(
       static_cast<double>(options.available_bytes) * options.max_ram_fraction);
@@ -181,19 +237,13 @@ BandwidthBuffer::~BandwidthBuffer() { std::free(data_); }
 Reading<double> MeasureReadBandwidth(BandwidthBuffer& buffer, int n_threads,
                                      double budget_s, bool pin) {
   if (!buffer.ok()) return Reading<double>::Missing(buffer.error());
-  const measure::BestTime best =
-      TimeReadPasses(buffer, n_threads, budget_s, pin);
-  return static_cast<double>(ReadPassBytes(buffer.size_bytes())) / best.best_s;
+  return TimeReadPasses(buffer, n_threads, budget_s, pin).bytes_per_s;
 }
 
 Reading<double> MeasureTriadBandwidth(BandwidthBuffer& buffer, int n_threads,
                                       double budget_s, bool pin) {
   if (!buffer.ok()) return Reading<double>::Missing(buffer.error());
-  const measure::BestTime best =
-      TimeTriadPasses(buffer, n_threads, budget_s, pin);
-  return static_cast<double>(
-             TriadPassBytes(TriadElements(buffer.size_bytes()))) /
-         best.best_s;
+  return TimeTriadPasses(buffer, n_threads, budget_s, pin).bytes_per_s;
 }
 
 BandwidthResult MeasureBandwidth(BandwidthBuffer& buffer, int n_threads,
@@ -206,16 +256,12 @@ BandwidthResult MeasureBandwidth(BandwidthBuffer& buffer, int n_threads,
     result.triad_bytes_per_s = Reading<double>::Missing(buffer.error());
     return result;
   }
-  const measure::BestTime read =
-      TimeReadPasses(buffer, n_threads, budget_s / 2, pin);
-  const measure::BestTime triad =
+  const SegmentRate read = TimeReadPasses(buffer, n_threads, budget_s / 2, pin);
+  const SegmentRate triad =
       TimeTriadPasses(buffer, n_threads, budget_s / 2, pin);
-  result.read_bytes_per_s =
-      static_cast<double>(ReadPassBytes(buffer.size_bytes())) / read.best_s;
-  result.triad_bytes_per_s =
-      static_cast<double>(TriadPassBytes(TriadElements(buffer.size_bytes()))) /
-      triad.best_s;
-  result.n_repetitions = std::min(read.n_repetitions, triad.n_repetitions);
+  result.read_bytes_per_s = read.bytes_per_s;
+  result.triad_bytes_per_s = triad.bytes_per_s;
+  result.n_repetitions = std::min(read.n_segments, triad.n_segments);
   result.cpu_share = std::min(read.cpu_share, triad.cpu_share);
   return result;
 }

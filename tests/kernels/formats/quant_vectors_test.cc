@@ -114,6 +114,25 @@ TEST_CASE("Q4_0 quantization matches the reference vectors byte for byte",
   CheckBlockVectors(Format::kQ4_0, "q4_0.txt");
 }
 
+// The K-quant vectors model this file's algorithms (ggml's reference
+// quantizers as described in docs/formats.md) in a second language with
+// the same f32 operation order: they pin the bytes, catching any change to
+// the searches, the rounding or the packing.
+TEST_CASE("Q8_K quantization matches the model vectors byte for byte",
+          "[kernels][formats][q8_k]") {
+  CheckBlockVectors(Format::kQ8_K, "q8_k.txt");
+}
+
+TEST_CASE("Q6_K quantization matches the model vectors byte for byte",
+          "[kernels][formats][q6_k]") {
+  CheckBlockVectors(Format::kQ6_K, "q6_k.txt");
+}
+
+TEST_CASE("Q4_K quantization matches the model vectors byte for byte",
+          "[kernels][formats][q4_k]") {
+  CheckBlockVectors(Format::kQ4_K, "q4_k.txt");
+}
+
 TEST_CASE("F16 conversion matches the reference vectors",
           "[kernels][formats][f16]") {
   CheckScalarVectors(Fp32ToFp16, "f16.txt");
