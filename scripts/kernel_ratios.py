@@ -55,7 +55,8 @@ def load(path):
     for key, runs in samples.items():
         merged[key] = {
             field: statistics.median(r[field] for r in runs)
-            for field in ("real_time", "bw_fraction", "peak_fraction")
+            for field in ("real_time", "bw_fraction", "peak_fraction",
+                          "cpu_share")
             if all(field in r for r in runs)
         }
     return merged, data.get("context", {})
@@ -86,11 +87,13 @@ def print_shape(results, op, shape, speedup_only):
     columns = [(f"{v}@{t}", (v, t)) for t in threads for v in variants]
     ratio = "bw_fraction" if op == "MatVec" else "peak_fraction"
 
-    def ratio_cell(fmt, vt):
-        entry = results.get((op, shape, fmt, *vt))
-        if entry is None or ratio not in entry:
-            return "-"
-        return f"{entry[ratio]:.3f}"
+    def field_cell(field):
+        def cell(fmt, vt):
+            entry = results.get((op, shape, fmt, *vt))
+            if entry is None or field not in entry:
+                return "-"
+            return f"{entry[field]:.3f}"
+        return cell
 
     def speedup_cell(fmt, vt):
         entry = results.get((op, shape, fmt, *vt))
@@ -101,7 +104,11 @@ def print_shape(results, op, shape, speedup_only):
 
     if not speedup_only:
         print_table(f"{op} {shape}: {ratio} (variant@threads)", formats,
-                    columns, ratio_cell)
+                    columns, field_cell(ratio))
+        if any("cpu_share" in results[k] for k in keys):
+            print_table(f"{op} {shape}: cpu_share (CPU time the benchmark "
+                        "got per thread; below ~0.9 the machine was busy)",
+                        formats, columns, field_cell("cpu_share"))
     print_table(f"{op} {shape}: speed-up over ref at the same threads",
                 formats, columns, speedup_cell)
 

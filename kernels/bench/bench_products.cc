@@ -3,7 +3,9 @@
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <time.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -56,6 +58,27 @@ struct ProductCase {
   const MachineReference* reference;
 };
 
+// Wall and whole-process CPU time, for the share of the CPUs a benchmark
+// really got: on a busy machine every rate is low, and this says by how
+// much (the probes report the same for their measurements).
+struct CpuClock {
+  double wall_s = 0;
+  double cpu_s = 0;
+
+  static CpuClock Now() {
+    timespec cpu{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    const auto wall = std::chrono::steady_clock::now().time_since_epoch();
+    return {std::chrono::duration<double>(wall).count(),
+            static_cast<double>(cpu.tv_sec) + 1e-9 * cpu.tv_nsec};
+  }
+  // CPU seconds since `start` per wall second per thread (1: all ran).
+  double ShareSince(const CpuClock& start, int n_threads) const {
+    const double wall = wall_s - start.wall_s;
+    return wall > 0 ? (cpu_s - start.cpu_s) / (wall * n_threads) : 0.0;
+  }
+};
+
 void SetCounters(benchmark::State& state, const ProductCase& c,
                  uint64_t weight_bytes) {
   using benchmark::Counter;
@@ -101,12 +124,14 @@ void RunProduct(benchmark::State& state, const ProductCase& c) {
               k.matmul[Slot(c.format)](w, x.bytes.data(), x.x_row_bytes, tokens,
                                        y.data(), c.shape.rows, begin, end);
             });
+  const CpuClock start = CpuClock::Now();
   for (auto _ : state) {
     pool.Run(c.shape.rows, fn);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
   SetCounters(state, c, weights.size_bytes());
+  state.counters["cpu_share"] = CpuClock::Now().ShareSince(start, c.n_threads);
 }
 
 void Register(const ProductCase& c) {
