@@ -1,5 +1,8 @@
 # Thin wrapper over the CMake presets: `make run` and `make test`.
 JOBS ?= $(shell nproc)
+# ccache speeds up rebuilds where it is installed; nothing needs it.
+LAUNCHER := $(shell command -v ccache 2>/dev/null)
+CONFIGURE_FLAGS := $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER))
 
 .PHONY: run test test-release test-debug deps build build-debug format \
 	format-check clean
@@ -7,27 +10,31 @@ JOBS ?= $(shell nproc)
 run: build
 	./build/release/harness/lapbench probe
 
-test: test-release
+# Everything CI runs: the format check, the release test suite, the same
+# suite built with AddressSanitizer and UBSan.
+test: format-check test-release test-debug
 
 test-release: build
 	ctest --preset release -j $(JOBS)
 
-test-debug: deps
-	cmake --preset debug >/dev/null
-	cmake --build --preset debug -j $(JOBS)
+test-debug: build-debug
 	ctest --preset debug -j $(JOBS)
 
 deps:
 	./scripts/install-deps.sh
 
 build: deps
-	cmake --preset release >/dev/null
+	cmake --preset release $(CONFIGURE_FLAGS) >/dev/null
 	cmake --build --preset release -j $(JOBS)
+
+build-debug: deps
+	cmake --preset debug $(CONFIGURE_FLAGS) >/dev/null
+	cmake --build --preset debug -j $(JOBS)
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i
 
-format-check:
+format-check: deps
 	git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 
 clean:

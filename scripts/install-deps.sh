@@ -8,7 +8,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config git \
   libbenchmark-dev libhwloc-dev libcpuid-dev libdnnl-dev ocl-icd-opencl-dev \
   libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
-  libssl-dev libboost-dev"
+  libssl-dev libboost-dev clang-format"
 
 missing=""
 for pkg in $PACKAGES; do
