@@ -80,9 +80,12 @@ class Parser {
     throw GgufError(path_, offset, detail);
   }
   uint64_t remaining() const { return bytes_.size() - pos_; }
-  void Need(uint64_t n, std::string_view what) const;
+  // `what` (after `prefix`) names the field in the message; both are only
+  // formatted when the field is cut off, which keeps big arrays fast.
+  void Need(uint64_t n, std::string_view what,
+            std::string_view prefix = "") const;
   template <typename T>
-  T Read(std::string_view what);
+  T Read(std::string_view what, std::string_view prefix = "");
   std::string ReadString(std::string_view what);
 
   void ReadHeader(uint64_t& n_tensors, uint64_t& n_key_values);
@@ -111,17 +114,18 @@ class Parser {
   std::vector<TensorPosition> positions_;  // parallel to out_.tensors
 };
 
-void Parser::Need(uint64_t n, std::string_view what) const {
+void Parser::Need(uint64_t n, std::string_view what,
+                  std::string_view prefix) const {
   if (remaining() < n) {
-    Fail(pos_, fmt::format("file ends in the {}: '{} bytes left' "
+    Fail(pos_, fmt::format("file ends in the {}{}: '{} bytes left' "
                            "(expected {})",
-                           what, remaining(), n));
+                           prefix, what, remaining(), n));
   }
 }
 
 template <typename T>
-T Parser::Read(std::string_view what) {
-  Need(sizeof(T), what);
+T Parser::Read(std::string_view what, std::string_view prefix) {
+  Need(sizeof(T), what, prefix);
   T v;
   std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
   pos_ += sizeof(T);
@@ -130,7 +134,7 @@ T Parser::Read(std::string_view what) {
 
 std::string Parser::ReadString(std::string_view what) {
   uint64_t length_at = pos_;
-  auto length = Read<uint64_t>(fmt::format("length of the {}", what));
+  auto length = Read<uint64_t>(what, "length of the ");
   if (length > remaining()) {
     Fail(length_at, fmt::format("{} runs past the end of the file: "
                                 "'{} bytes' (expected at most {})",
@@ -366,6 +370,7 @@ Array Parser::ReadElements(uint64_t count, std::string_view what, int depth) {
     }
   } else {
     using T = typename std::decay_t<decltype(v)>::value_type;
+    if (count == 0) return array;  // memcpy may not take a null pointer
     v.resize(count);
     std::memcpy(v.data(), bytes_.data() + pos_, count * sizeof(T));
     pos_ += count * sizeof(T);

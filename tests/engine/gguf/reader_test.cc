@@ -40,6 +40,7 @@ std::vector<std::byte> SmallValidFile() {
   w.SetBool("tokenizer.ggml.add_bos_token", false);
   w.SetStringArray("tokenizer.ggml.tokens", {"a", "bc"});
   w.SetI32Array("tokenizer.ggml.token_type", {1, 3});
+  w.SetF32Array("test.empty", {});
   Array inner;
   inner.elements.emplace<std::vector<uint8_t>>(std::vector<uint8_t>{7});
   Array outer;
@@ -60,6 +61,7 @@ TEST_CASE("GGUF reader accepts a small valid file of version 2 and 3",
   GgufFile parsed = GgufFile::FromBytes(file);
   CHECK(parsed.tensors().size() == 2);
   CHECK(parsed.Find("test.nested")->ToString() == "[[7]]");
+  CHECK(parsed.GetF32Array("test.empty").empty());
   file[4] = std::byte{2};
   CHECK(GgufFile::FromBytes(file).version() == 2);
 }
