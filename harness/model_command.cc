@@ -7,7 +7,8 @@ void AddModelCommand(CLI::App& app, CommandAction& action) {
   CLI::App* model =
       app.add_subcommand("model", "inspect, make, convert and run GGUF models");
   model->require_subcommand(1);
-  (void)action;
+  AddModelMakeCommand(*model, action);
+  AddModelQuantizeCommand(*model, action);
 }
 
 }  // namespace lapbench::harness

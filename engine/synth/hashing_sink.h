@@ -1,0 +1,41 @@
+// A file writer that hashes (SHA-256) and counts the bytes as they pass.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace lapbench::engine {
+
+// Writes bytes to a new file and computes their SHA-256 on the way, so a
+// model's hash needs no second read. Throws SynthError naming the path on
+// I/O failure.
+class HashingFileSink {
+ public:
+  // Creates or truncates `path`.
+  explicit HashingFileSink(std::string path);
+  ~HashingFileSink();
+  HashingFileSink(const HashingFileSink&) = delete;
+  HashingFileSink& operator=(const HashingFileSink&) = delete;
+
+  void Write(std::span<const std::byte> bytes);
+  // Flushes and closes the file; returns the SHA-256 as 64 hex digits.
+  std::string Finish();
+
+  uint64_t size_bytes() const { return size_bytes_; }
+
+ private:
+  struct Digest;
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  std::unique_ptr<Digest> digest_;
+  uint64_t size_bytes_ = 0;
+};
+
+// SHA-256 of a whole file as 64 hex digits. Throws SynthError.
+std::string Sha256OfFile(const std::string& path);
+
+}  // namespace lapbench::engine

@@ -1,0 +1,17 @@
+// Splits a tensor's rows over threads in small chunks (each row's bytes
+// depend only on the row, so any split gives the same output).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace lapbench::engine {
+
+// Calls fn(begin, end) on consecutive row ranges covering [0, n_rows),
+// from up to `n_threads` threads (0 = all hardware threads), including
+// the caller. Returns when all rows are done; an exception thrown by fn
+// is rethrown here after every thread has stopped.
+void ParallelRows(int64_t n_rows, int n_threads,
+                  const std::function<void(int64_t, int64_t)>& fn);
+
+}  // namespace lapbench::engine
