@@ -178,9 +178,9 @@ void WorkerLoop(State& state, int index) {
         state.topology->PinCallingThread(
             state.cpus[static_cast<size_t>(index)]);
   }
-  // Generation 0 is the one before any job: the constructor bumps it only
-  // after every worker has started, and a stop during startup bumps it
-  // too, so starting from 0 never misses a wake-up.
+  // Generation 0 is the one before any job. Every later value comes from
+  // a bump (a ParallelFor or a stop), so starting from the constant 0
+  // rather than a load never misses one, however late this thread runs.
   uint32_t seen = 0;
   state.started.fetch_add(1, std::memory_order_release);
   state.started.notify_one();
@@ -229,8 +229,7 @@ void PinCaller(State& state) {
   int error = state.topology->PinCallingThread(state.cpus[0]);
   if (error != 0) {
     throw std::runtime_error(
-        fmt::format("cannot pin the calling thread to "
-                    "CPU: '{}' ({})",
+        fmt::format("cannot pin the calling thread to CPU: '{}' ({})",
                     state.cpus[0], std::strerror(error)));
   }
 }
@@ -291,9 +290,9 @@ ThreadPool::ThreadPool(std::vector<int> cpus, int n_threads)
   if (!state.cpus.empty()) {
     state.topology = std::make_unique<PinTopology>();
     for (int cpu : state.cpus) state.topology->CheckAllowed(cpu);
-    PinCaller(state);
   }
   try {
+    if (state.topology != nullptr) PinCaller(state);
     StartWorkers(state);
   } catch (...) {
     UnpinCaller(state);
