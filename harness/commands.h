@@ -24,5 +24,6 @@ void AddModelCommand(CLI::App& app, CommandAction& action);
 // The subcommands of `lapbench model`, added to its CLI11 app `model`.
 void AddModelMakeCommand(CLI::App& model, CommandAction& action);
 void AddModelQuantizeCommand(CLI::App& model, CommandAction& action);
+void AddModelEvalCommand(CLI::App& model, CommandAction& action);
 
 }  // namespace lapbench::harness

@@ -9,6 +9,7 @@ void AddModelCommand(CLI::App& app, CommandAction& action) {
   model->require_subcommand(1);
   AddModelMakeCommand(*model, action);
   AddModelQuantizeCommand(*model, action);
+  AddModelEvalCommand(*model, action);
 }
 
 }  // namespace lapbench::harness
