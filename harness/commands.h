@@ -22,6 +22,7 @@ void AddCheckCommand(CLI::App& app, CommandAction& action);
 void AddModelCommand(CLI::App& app, CommandAction& action);
 
 // The subcommands of `lapbench model`, added to its CLI11 app `model`.
+void AddModelInfoCommand(CLI::App& model, CommandAction& action);
 void AddModelMakeCommand(CLI::App& model, CommandAction& action);
 void AddModelQuantizeCommand(CLI::App& model, CommandAction& action);
 void AddModelEvalCommand(CLI::App& model, CommandAction& action);

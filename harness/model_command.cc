@@ -7,6 +7,7 @@ void AddModelCommand(CLI::App& app, CommandAction& action) {
   CLI::App* model =
       app.add_subcommand("model", "inspect, make, convert and run GGUF models");
   model->require_subcommand(1);
+  AddModelInfoCommand(*model, action);
   AddModelMakeCommand(*model, action);
   AddModelQuantizeCommand(*model, action);
   AddModelEvalCommand(*model, action);
