@@ -5,7 +5,7 @@ LAUNCHER := $(shell command -v ccache 2>/dev/null)
 CONFIGURE_FLAGS := $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER))
 
 .PHONY: run test test-release test-debug deps build build-debug format \
-	format-check clean
+	format-check clean fuzz
 
 run: build
 	./build/release/harness/lapbench probe
@@ -30,6 +30,11 @@ build: deps
 build-debug: deps
 	cmake --preset debug $(CONFIGURE_FLAGS) >/dev/null
 	cmake --build --preset debug -j $(JOBS)
+
+# The GGUF reader under libFuzzer for FUZZ_SECONDS (build/fuzz).
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	./scripts/fuzz-gguf.sh $(FUZZ_SECONDS)
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -5,7 +5,9 @@ set -eu
 
 # ocl-icd-opencl-dev: Debian's oneDNN is built with an OpenCL GPU runtime,
 # and its CMake config refuses to load without the OpenCL headers.
-PACKAGES="build-essential cmake pkg-config git \
+# clang, libclang-rt-14-dev: the GGUF fuzzer (scripts/fuzz-gguf.sh); on
+# Debian 12 libFuzzer ships in clang's runtime package.
+PACKAGES="build-essential cmake pkg-config git clang libclang-rt-14-dev \
   libbenchmark-dev libhwloc-dev libcpuid-dev libdnnl-dev ocl-icd-opencl-dev \
   libfmt-dev catch2 nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
   libssl-dev libboost-dev clang-format"
