@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include "engine/synth/presets.h"
 
@@ -80,27 +79,6 @@ std::string HashingFileSink::Finish() {
                                  std::strerror(errno)));
   }
   return digest_->FinalHex();
-}
-
-std::string Sha256OfFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw SynthError(fmt::format("cannot open file to hash: '{}' ({})", path,
-                                 std::strerror(errno)));
-  }
-  Sha256 digest;
-  digest.Init();
-  std::vector<char> buffer(kFileBufferBytes);
-  size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
-    digest.Update(buffer.data(), n);
-  }
-  bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) {
-    throw SynthError(fmt::format("cannot read file to hash: '{}'", path));
-  }
-  return digest.FinalHex();
 }
 
 }  // namespace lapbench::engine

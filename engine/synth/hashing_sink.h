@@ -35,7 +35,4 @@ class HashingFileSink {
   uint64_t size_bytes_ = 0;
 };
 
-// SHA-256 of a whole file as 64 hex digits. Throws SynthError.
-std::string Sha256OfFile(const std::string& path);
-
 }  // namespace lapbench::engine

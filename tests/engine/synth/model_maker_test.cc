@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/gguf/file_hash.h"
 #include "engine/gguf/gguf.h"
-#include "engine/synth/hashing_sink.h"
 #include "engine/synth/weight_init.h"
 #include "kernels/quantize.h"
 #include "synth_test_files.h"
@@ -45,7 +45,7 @@ TEST_CASE("The same preset, format and seed give the same bytes",
   MadeModel one = Make("tiny-gemma3", "q4_k", 3, a.str(), 1);
   MadeModel two = Make("tiny-gemma3", "q4_k", 3, b.str(), 2);
   CHECK(one.sha256 == two.sha256);
-  CHECK(one.sha256 == Sha256OfFile(a.str()));
+  CHECK(one.sha256 == gguf::FileSha256Hex(a.str()));
   CHECK(one.sha256.size() == 64);
   CHECK(Make("tiny-gemma3", "q4_k", 4, c.str()).sha256 != one.sha256);
 }

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/gguf/file_hash.h"
 #include "engine/gguf/gguf.h"
-#include "engine/synth/hashing_sink.h"
 #include "kernels/quantize.h"
 #include "synth_test_files.h"
 
@@ -77,7 +77,7 @@ TEST_CASE("Quantizing a made F32 model gives the made model's bytes",
     QuantizedModel q =
         QuantizeModel(f32.str(), converted.str(), FindFileFormat(format));
     INFO(format);
-    CHECK(q.sha256 == Sha256OfFile(made.str()));
+    CHECK(q.sha256 == gguf::FileSha256Hex(made.str()));
   }
 }
 
