@@ -93,6 +93,17 @@ struct LegacyKernel {
     return reinterpret_cast<const BlockQ8_0*>(tile.x + t * tile.x_stride);
   }
 
+  // The fp16 scales d0 (block b) and d1 (block b + 1) spread over the lanes
+  // of their block: one conversion and one permute. Two scalar conversions,
+  // two broadcasts and a blend cost 9 vector uops per row and pair, as many
+  // as the dot product itself, and capped the matvec below DRAM speed.
+  static __m512 PairScales(uint16_t d0, uint16_t d1) {
+    const __m128i h = _mm_cvtsi32_si128(
+        static_cast<int>(uint32_t{d0} | (uint32_t{d1} << 16)));
+    const __m512i pick = _mm512_maskz_set1_epi32(F::kSecondBlockLanes, 1);
+    return _mm512_permutexvar_ps(pick, _mm512_castps128_ps512(_mm_cvtph_ps(h)));
+  }
+
   // Blocks b and b + 1 of every row x token of the tile.
   template <int R, int T>
   static void Pair(const Tile& tile, int64_t b, __m512 (&acc)[R][T]) {
@@ -103,17 +114,13 @@ struct LegacyKernel {
       const BlockQ8_0* x = ActRow(tile, t) + b;
       a[t] = F::ActPair(x);
       start[t] = NegOffsetSums(a[t], F::kOffset);
-      da[t] = _mm512_mask_blend_ps(F::kSecondBlockLanes,
-                                   _mm512_set1_ps(HalfToFloat(x[0].d)),
-                                   _mm512_set1_ps(HalfToFloat(x[1].d)));
+      da[t] = PairScales(x[0].d, x[1].d);
     }
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const Block* w = WeightRow(tile, r) + b;
       const __m512i u = F::WeightPair(w);
-      const __m512 dw = _mm512_mask_blend_ps(
-          F::kSecondBlockLanes, _mm512_set1_ps(HalfToFloat(w[0].d)),
-          _mm512_set1_ps(HalfToFloat(w[1].d)));
+      const __m512 dw = PairScales(w[0].d, w[1].d);
 #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) {
         const __m512i p = _mm512_dpbusd_epi32(start[t], u, a[t]);
