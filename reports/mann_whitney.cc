@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <cstddef>
 #include <numeric>
 #include <utility>
 
@@ -89,11 +90,11 @@ double HodgesLehmannShift(std::span<const double> a,
   for (double y : b) {
     for (double x : a) diffs.push_back(y - x);
   }
-  size_t mid = (diffs.size() - 1) / 2;
-  std::nth_element(diffs.begin(), diffs.begin() + mid, diffs.end());
-  double lower = diffs[mid];
+  auto mid = diffs.begin() + static_cast<std::ptrdiff_t>(diffs.size() - 1) / 2;
+  std::nth_element(diffs.begin(), mid, diffs.end());
+  double lower = *mid;
   if (diffs.size() % 2 == 1) return lower;
-  double upper = *std::min_element(diffs.begin() + mid + 1, diffs.end());
+  double upper = *std::min_element(mid + 1, diffs.end());
   return (lower + upper) / 2.0;
 }
 

@@ -11,8 +11,9 @@ namespace lapbench::reports {
 
 // The largest size of each sample for which the p-value comes from the
 // exact distribution of U (when there are no ties). C(40, 20) ~ 1.4e11
-// arrangements still count exactly in 64 bits, and past 20 per side the
-// normal approximation is good to about the third decimal of p.
+// arrangements still count exactly in 64 bits, and at 20 vs 20 the
+// corrected normal form is already within 0.005 of the exact p (0.0499
+// against 0.0491 at U = 127, the 5% critical value), closer beyond.
 inline constexpr int64_t kExactMaxPerSample = 20;
 
 // How the p-value was computed.
