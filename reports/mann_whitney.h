@@ -47,8 +47,9 @@ struct MannWhitneyResult {
   double alpha = 0.05;
   // The smallest two-sided p these sizes can give (see MinPossiblePValue).
   double min_possible_p = 1;
-  // Hodges-Lehmann estimate of the shift: the median of all b_j - a_i.
-  // Positive when the new sample is larger.
+  // Hodges-Lehmann estimate of the shift: the median of all b_j - a_i
+  // (n_a n_b doubles are held while it is found). Positive when the new
+  // sample is larger.
   double hodges_lehmann_shift = 0;
 
   // "U = 0 (5 vs 5), p = 0.0079 (exact)" or "too few samples: 3 vs 3 give
