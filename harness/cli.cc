@@ -17,6 +17,7 @@ int RunCli(int argc, char** argv) {
   AddKernelsCommand(app, action);
   AddCheckCommand(app, action);
   AddModelCommand(app, action);
+  AddRunCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,189 @@
+// `lapbench run`: loads a suite, applies command-line overrides, checks
+// every case against this machine and, with --dry-run, prints the plan and
+// its estimated duration. Measuring is not built yet.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/memory_plan.h"
+#include "harness/commands.h"
+#include "harness/plan.h"
+#include "harness/suite.h"
+#include "probes/profile.h"
+
+namespace lapbench::harness {
+namespace {
+
+struct RunArgs {
+  bool dry_run = false;
+  std::string suite = "quick";
+  std::string topology_xml;
+  std::string cpuid_dump;
+  std::string sysfs_root = "/";
+  bool measure = false;
+  // Raw override lists; applied only when their option was given.
+  std::vector<std::string> models, formats, variants, threads, placements,
+      kv_types, prompt_tokens, gen_tokens;
+  std::vector<CLI::Option*> options;  // same order as the lists above
+};
+
+Machine ProbeForPlan(const RunArgs& args) {
+  probes::ProbeOptions options;
+  options.fs_root = args.sysfs_root;
+  if (!args.topology_xml.empty()) options.topology_xml = args.topology_xml;
+  if (!args.cpuid_dump.empty()) options.cpuid_dump = args.cpuid_dump;
+  options.measure = args.measure && !probes::UsesRecordedInputs(options);
+  if (options.measure) {
+    fmt::print(stderr, "lapbench: info: measuring bandwidth (about {:.0f} s)\n",
+               options.measure_budget_s);
+  }
+  return MachineFromProfile(probes::ProbeMachine(options));
+}
+
+SuiteOverrides OverridesFrom(const RunArgs& a) {
+  const std::array<const std::vector<std::string>*, 8> lists = {
+      &a.models,     &a.formats,  &a.variants,      &a.threads,
+      &a.placements, &a.kv_types, &a.prompt_tokens, &a.gen_tokens};
+  std::array<std::optional<std::vector<std::string>>, 8> given;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    if (a.options[i]->count() > 0) given[i] = *lists[i];
+  }
+  return {given[0], given[1], given[2], given[3],
+          given[4], given[5], given[6], given[7]};
+}
+
+std::string ThreadsText(const PlannedCase& p) {
+  if (p.n_threads > 0) return std::to_string(p.n_threads);
+  return p.spec.threads == kAllThreads ? "all" : std::to_string(p.spec.threads);
+}
+
+// One table row per case; the status column is last and unpadded.
+std::vector<std::array<std::string, 11>> TableRows(const Plan& plan) {
+  std::vector<std::array<std::string, 11>> rows = {
+      {"case", "model", "format", "variant", "threads", "placement", "kv",
+       "prompt", "gen", "estimate", "status"}};
+  for (const PlannedCase& p : plan.cases) {
+    const Case& c = p.spec;
+    rows.push_back({std::to_string(c.id), c.model, p.format, p.variant,
+                    ThreadsText(p), c.placement, c.kv_type,
+                    std::to_string(c.prompt_tokens),
+                    std::to_string(c.gen_tokens),
+                    p.runnable ? FormatDuration(p.estimate.min_s) : "-",
+                    p.runnable ? "run" : "skip: " + p.skip_reason});
+  }
+  return rows;
+}
+
+void PrintTable(const Plan& plan) {
+  auto rows = TableRows(plan);
+  std::array<size_t, 11> width{};
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i + 1 < row.size(); ++i) {
+      line += fmt::format("{:<{}}  ", row[i], width[i]);
+    }
+    fmt::print("{}{}\n", line, row.back());
+  }
+}
+
+void PrintHeader(const Suite& suite, const Machine& machine) {
+  fmt::print("suite {} ({}): {}\n", suite.name, suite.path, suite.description);
+  const MachinePlacement& all = machine.placements.front();
+  fmt::print("machine: {}, {} logical CPUs, available RAM {}\n",
+             machine.cpu_name.empty() ? "unknown CPU" : machine.cpu_name,
+             all.cpus.size(),
+             machine.available_bytes
+                 ? engine::FormatGiB(*machine.available_bytes)
+                 : "unknown");
+  const MeasurePolicy& p = suite.policy;
+  fmt::print("policy: {} warm-up, {}-{} runs, target CI ±{:.0f}%{}{}\n\n",
+             p.warmup_runs, p.min_reps, p.max_reps, p.target_rel_ci * 100,
+             p.time_budget_s > 0
+                 ? fmt::format(", budget {}", FormatDuration(p.time_budget_s))
+                 : "",
+             p.sustained_decode_s > 0
+                 ? fmt::format(", sustained decode {}",
+                               FormatDuration(p.sustained_decode_s))
+                 : "");
+}
+
+void PrintEstimate(const Plan& plan) {
+  fmt::print(
+      "\n{} cases: {} to run, {} skipped\n"
+      "estimate: about {} (up to {}), including {} writing synthetic "
+      "models\n",
+      plan.cases.size(), plan.n_runnable, plan.n_skipped,
+      FormatDuration(plan.total_min_s), FormatDuration(plan.total_max_s),
+      FormatDuration(plan.setup_s));
+  for (const std::string& note : plan.notes) fmt::print("note: {}\n", note);
+}
+
+int RunRun(const RunArgs& args) {
+  if (!args.dry_run) {
+    fmt::print(stderr,
+               "lapbench: error: measuring is not built yet: 'lapbench run' "
+               "(expected --dry-run, which prints the plan)\n");
+    return kExitBadInput;
+  }
+  Suite suite = LoadSuite(FindSuiteFile(args.suite, DefaultSuiteDirs()));
+  ApplyOverrides(suite, OverridesFrom(args));
+  Machine machine = ProbeForPlan(args);
+  Plan plan = PlanSuite(suite, machine);
+  PrintHeader(suite, machine);
+  PrintTable(plan);
+  PrintEstimate(plan);
+  return kExitOk;
+}
+
+CLI::Option* AddList(CLI::App* cmd, const std::string& flags,
+                     std::vector<std::string>& values,
+                     const std::string& help) {
+  return cmd->add_option(flags, values, help)
+      ->delimiter(',')
+      ->type_name("LIST");
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a benchmark suite (for now: --dry-run prints its plan)");
+  cmd->add_flag("--dry-run", args->dry_run,
+                "Print the cases, skip reasons and estimated duration");
+  cmd->add_option("--suite", args->suite,
+                  "Suite name (configs/suites/NAME.toml) or TOML file")
+      ->capture_default_str();
+  RunArgs& a = *args;
+  a.options = {
+      AddList(cmd, "--model", a.models, "Models: presets or .gguf files"),
+      AddList(cmd, "--formats", a.formats, "Weight formats: q4_0,q8_0,..."),
+      AddList(cmd, "--variants", a.variants, "Kernel variants, or best"),
+      AddList(cmd, "-t,--threads", a.threads, "Thread counts, or all"),
+      AddList(cmd, "--placements", a.placements,
+              "all, physical, performance, efficiency, low-power"),
+      AddList(cmd, "--kv-types", a.kv_types, "KV cache formats: f16, f32"),
+      AddList(cmd, "--prompt-tokens", a.prompt_tokens, "Prompt lengths"),
+      AddList(cmd, "--gen-tokens", a.gen_tokens, "Generation lengths")};
+  cmd->add_option("--topology-xml", a.topology_xml,
+                  "Plan for the topology in an hwloc XML file");
+  cmd->add_option("--cpuid-dump", a.cpuid_dump,
+                  "Plan for the CPU of a CPUID dump (libcpuid or AIDA64)");
+  cmd->add_option("--sysfs-root", a.sysfs_root,
+                  "Read /proc and /sys below DIR (available RAM)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_flag("--measure", a.measure,
+                "Measure bandwidth first (about 3 s) instead of assuming it");
+  cmd->callback([args, &action] { action = [args] { return RunRun(*args); }; });
+}
+
+}  // namespace lapbench::harness
