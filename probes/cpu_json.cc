@@ -56,10 +56,6 @@ json KindJson(const CoreKind& kind) {
   return obj;
 }
 
-json StringOrNull(const std::string& text) {
-  return text.empty() ? json(nullptr) : json(text);
-}
-
 std::string Bytes(const Reading<int64_t>& size_bytes) {
   if (!size_bytes) return "?";
   const int64_t kib = *size_bytes / 1024;
@@ -127,16 +123,18 @@ nlohmann::json ToJson(const CpuInfo& cpu) {
   PutCache(obj, "l2", cpu.l2);
   PutCache(obj, "l3", cpu.l3);
   PutReading(obj, "base_mhz", cpu.base_mhz);
-  obj["base_mhz_source"] = StringOrNull(cpu.base_mhz_source);
+  PutReading(obj, "base_mhz_source",
+             TextBeside(cpu.base_mhz_source, cpu.base_mhz));
   PutReading(obj, "max_mhz", cpu.max_mhz);
-  obj["max_mhz_source"] = StringOrNull(cpu.max_mhz_source);
+  PutReading(obj, "max_mhz_source",
+             TextBeside(cpu.max_mhz_source, cpu.max_mhz));
   PutFeatures(obj, cpu);
   if (cpu.xcr0) {
     obj["xcr0"] = fmt::format("{:#x}", *cpu.xcr0);
   } else {
     PutReading(obj, "xcr0", cpu.xcr0);
   }
-  obj["xcr0_source"] = StringOrNull(cpu.xcr0_source);
+  PutReading(obj, "xcr0_source", TextBeside(cpu.xcr0_source, cpu.xcr0));
   obj["core_kinds"] = json::array();
   for (const CoreKind& kind : cpu.core_kinds) {
     obj["core_kinds"].push_back(KindJson(kind));
@@ -146,9 +144,22 @@ nlohmann::json ToJson(const CpuInfo& cpu) {
   return obj;
 }
 
+// Every line of `text` two spaces in, as the other sections' bodies.
+std::string Indent(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    out += "  " + text.substr(start, end - start);
+    start = end;
+  }
+  return out;
+}
+
 std::string Summarize(const CpuInfo& cpu) {
   std::string text =
-      fmt::format("CPU      {}", cpu.brand.value_or("(no brand string)"));
+      fmt::format("brand    {}", cpu.brand.value_or("(no brand string)"));
   if (cpu.codename) text += fmt::format(" ({})", *cpu.codename);
   text +=
       fmt::format("\n         {} family {} model {} stepping {}, from {}\n",
@@ -172,7 +183,7 @@ std::string Summarize(const CpuInfo& cpu) {
   for (const std::string& warning : cpu.warnings) {
     text += fmt::format("warning  {}\n", warning);
   }
-  return text;
+  return Indent(text);
 }
 
 }  // namespace lapbench::probes

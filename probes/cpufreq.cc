@@ -153,9 +153,8 @@ nlohmann::json ToJson(const CpufreqInfo& info) {
   }
   if (info.policies.empty()) j["policies_reason"] = info.policies_reason;
   PutReading(j, "boost_enabled", info.boost_enabled);
-  j["boost_source"] = info.boost_source.empty()
-                          ? nlohmann::json(nullptr)
-                          : nlohmann::json(info.boost_source);
+  PutReading(j, "boost_source",
+             TextBeside(info.boost_source, info.boost_enabled));
   PutReading(j, "intel_pstate_status", info.intel_pstate_status);
   PutReading(j, "amd_pstate_status", info.amd_pstate_status);
   return j;
@@ -163,7 +162,7 @@ nlohmann::json ToJson(const CpufreqInfo& info) {
 
 std::string Summarize(const CpufreqInfo& info) {
   if (info.policies.empty()) {
-    return fmt::format("cpufreq: none ({})", info.policies_reason);
+    return fmt::format("  none ({})", info.policies_reason);
   }
   const CpufreqPolicy& first = info.policies.front();
   std::string driver = first.driver.value_or("?");
@@ -175,7 +174,7 @@ std::string Summarize(const CpufreqInfo& info) {
     driver += fmt::format(" ({})", *info.amd_pstate_status);
   }
   std::string text = fmt::format(
-      "cpufreq: {}, governor {}, EPP {}, boost {}", driver,
+      "  {}, governor {}, EPP {}, boost {}", driver,
       first.governor.value_or("?"), first.epp.value_or("n/a"),
       info.boost_enabled ? (*info.boost_enabled ? "on" : "off") : "unknown");
   return text + PolicyGroups(info.policies);

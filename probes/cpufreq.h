@@ -53,7 +53,7 @@ struct CpufreqInfo {
 CpufreqInfo ProbeCpufreq(const FsRoot& root);
 
 // The "cpufreq" section of `lapbench probe --json`
-// (docs/probe/power-gpu.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const CpufreqInfo& info);
 
 // A few human-readable lines for `lapbench probe`.

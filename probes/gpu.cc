@@ -218,7 +218,8 @@ nlohmann::json DeviceJson(const GpuDevice& gpu) {
   PutReading(j, "name", gpu.name);
   PutReading(j, "driver", gpu.driver);
   PutReading(j, "integrated", gpu.integrated);
-  j["integrated_basis"] = gpu.integrated_basis;
+  PutReading(j, "integrated_basis",
+             TextBeside(gpu.integrated_basis, gpu.integrated));
   PutReading(j, "vram_bytes", gpu.vram_bytes);
   PutReading(j, "gtt_bytes", gpu.gtt_bytes);
   PutReading(j, "card", gpu.card);
@@ -252,21 +253,19 @@ nlohmann::json ToJson(const GpuInfo& info) {
   for (const GpuDevice& gpu : info.devices) {
     j["devices"].push_back(DeviceJson(gpu));
   }
-  j["none_reason"] = info.none_reason.empty()
-                         ? nlohmann::json(nullptr)
-                         : nlohmann::json(info.none_reason);
+  if (info.devices.empty()) j["none_reason"] = info.none_reason;
   return j;
 }
 
 std::string Summarize(const GpuInfo& info) {
-  if (info.devices.empty())
-    return fmt::format("gpu: none ({})", info.none_reason);
-  std::string text = "gpu:";
+  if (info.devices.empty()) return fmt::format("  none ({})", info.none_reason);
+  std::string text;
   for (const GpuDevice& gpu : info.devices) {
     std::string kind = !gpu.integrated   ? "unknown kind"
                        : *gpu.integrated ? "integrated"
                                          : "discrete";
-    text += fmt::format("\n  {} {} [{}], driver {}", gpu.bus_id,
+    if (!text.empty()) text += '\n';
+    text += fmt::format("  {} {} [{}], driver {}", gpu.bus_id,
                         gpu.name.value_or("unnamed"), kind,
                         gpu.driver.value_or("none"));
     if (gpu.vram_bytes && gpu.gtt_bytes) {

@@ -54,7 +54,7 @@ struct KnownGpu {
 const KnownGpu* FindKnownGpu(uint16_t vendor_id, uint16_t device_id);
 
 // The "gpu" section of `lapbench probe --json`
-// (docs/probe/power-gpu.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const GpuInfo& info);
 
 // A few human-readable lines for `lapbench probe`.

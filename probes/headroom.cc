@@ -185,20 +185,18 @@ std::string Celsius(int64_t temp_mc) {
   return fmt::format("{:.1f} C", static_cast<double>(temp_mc) / 1000.0);
 }
 
-// Strings that are empty when unknown become null in JSON.
-nlohmann::json StringOrNull(const std::string& text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
 nlohmann::json HeadroomToJson(const ThermalHeadroom& headroom) {
   nlohmann::json obj = nlohmann::json::object();
   obj["verdict"] = HeadroomVerdictName(headroom.verdict);
   if (!headroom.reason.empty()) obj["verdict_reason"] = headroom.reason;
   PutReading(obj, "cpu_temp_mc", headroom.cpu_temp_mc);
-  obj["cpu_sensor"] = StringOrNull(headroom.cpu_sensor);
+  PutReading(obj, "cpu_sensor",
+             TextBeside(headroom.cpu_sensor, headroom.cpu_temp_mc));
   PutReading(obj, "limit_mc", headroom.limit_mc);
-  obj["limit_kind"] = StringOrNull(headroom.limit_kind);
-  obj["limit_source"] = StringOrNull(headroom.limit_source);
+  PutReading(obj, "limit_kind",
+             TextBeside(headroom.limit_kind, headroom.limit_mc));
+  PutReading(obj, "limit_source",
+             TextBeside(headroom.limit_source, headroom.limit_mc));
   PutReading(obj, "headroom_mc", headroom.headroom_mc);
   return obj;
 }
@@ -318,8 +316,7 @@ nlohmann::json ToJson(const ThermalInfo& info) {
 }
 
 std::string Summarize(const ThermalInfo& info) {
-  std::string text = "Thermal\n";
-  text += SummarizeHeadroom(info.headroom);
+  std::string text = SummarizeHeadroom(info.headroom);
   if (info.zones.empty()) {
     text += fmt::format("  zones: none ({})\n", info.zones_reason);
   } else {

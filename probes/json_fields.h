@@ -23,4 +23,14 @@ void PutReading(nlohmann::json& obj, std::string_view key,
   obj[name + "_reason"] = reading.reason();
 }
 
+// A text that goes with a reading (the sensor it came from, the file it
+// was read from) and is empty when that reading is missing: as a Reading
+// that is missing for the same reason, so it too becomes null beside a
+// reason rather than a bare null.
+template <typename T>
+Reading<std::string> TextBeside(const std::string& text, const Reading<T>& of) {
+  if (text.empty()) return MissingLike<std::string>(of);
+  return text;
+}
+
 }  // namespace lapbench::probes

@@ -41,7 +41,7 @@ struct MemoryInfo {
 MemoryInfo ProbeMemory(const FsRoot& root, const Topology& topology);
 
 // The memory section of `lapbench probe --json`
-// (docs/probe/topology-memory.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const MemoryInfo& memory);
 
 // A few human-readable lines for `lapbench probe`.

@@ -48,7 +48,7 @@ nlohmann::json ToJson(const MemoryInfo& memory) {
 
 std::string Summarize(const MemoryInfo& memory) {
   std::string text =
-      fmt::format("Memory: total {}, available {} (meminfo); hwloc NUMA {}\n",
+      fmt::format("  total {}, available {} (meminfo); hwloc NUMA {}\n",
                   GiB(memory.total_bytes), GiB(memory.available_bytes),
                   GiB(memory.hwloc_numa_bytes));
   text += fmt::format("  swap {} ({}), {} free\n", GiB(memory.swap_total_bytes),

@@ -129,12 +129,12 @@ nlohmann::json ToJson(const PlatformInfo& info) {
   PutReading(j, "product_name", info.product_name);
   PutReading(j, "cpuinfo_hypervisor_flag", info.cpuinfo_hypervisor_flag);
   PutReading(j, "is_vm", info.is_vm);
-  j["vm_evidence"] = info.vm_evidence;
+  PutReading(j, "vm_evidence", TextBeside(info.vm_evidence, info.is_vm));
   return j;
 }
 
 std::string Summarize(const PlatformInfo& info) {
-  std::string text = "platform: ";
+  std::string text = "  ";
   if (info.is_vm) {
     text += *info.is_vm ? fmt::format("virtual machine ({})", info.vm_evidence)
                         : "physical machine";

@@ -38,7 +38,7 @@ PlatformInfo ProbePlatform(const FsRoot& root);
 bool IsVirtualDmi(std::string_view sys_vendor, std::string_view product_name);
 
 // The "platform" section of `lapbench probe --json`
-// (docs/probe/power-gpu.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const PlatformInfo& info);
 
 // A few human-readable lines for `lapbench probe`.

@@ -168,14 +168,12 @@ nlohmann::json ToJson(const PowerSupplyInfo& info) {
   for (const Battery& b : info.batteries)
     j["batteries"].push_back(BatteryJson(b));
   j["excluded"] = info.excluded;
-  j["none_reason"] = info.none_reason.empty()
-                         ? nlohmann::json(nullptr)
-                         : nlohmann::json(info.none_reason);
+  if (!info.none_reason.empty()) j["none_reason"] = info.none_reason;
   return j;
 }
 
 std::string Summarize(const PowerSupplyInfo& info) {
-  std::string text = "power: ";
+  std::string text = "  ";
   if (info.on_ac) {
     text += *info.on_ac ? "on AC" : "on battery";
   } else {

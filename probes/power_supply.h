@@ -53,7 +53,7 @@ struct PowerSupplyInfo {
 PowerSupplyInfo ProbePowerSupply(const FsRoot& root);
 
 // The "power_supply" section of `lapbench probe --json`
-// (docs/probe/power-gpu.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const PowerSupplyInfo& info);
 
 // A few human-readable lines for `lapbench probe`.

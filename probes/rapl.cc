@@ -58,8 +58,11 @@ nlohmann::json ZoneJson(const RaplZone& zone) {
   nlohmann::json j;
   j["path_name"] = zone.path_name;
   j["control_type"] = zone.control_type;
-  j["parent"] = zone.parent.empty() ? nlohmann::json(nullptr)
-                                    : nlohmann::json(zone.parent);
+  PutReading(j, "parent",
+             zone.parent.empty()
+                 ? Reading<std::string>::Missing(
+                       "a top-level zone (its name has one ':')")
+                 : Reading<std::string>(zone.parent));
   PutReading(j, "name", zone.name);
   PutReading(j, "enabled", zone.enabled);
   PutReading(j, "energy_uj", zone.energy_uj);
@@ -138,18 +141,16 @@ nlohmann::json ToJson(const RaplInfo& info) {
   nlohmann::json j;
   j["zones"] = nlohmann::json::array();
   for (const RaplZone& zone : info.zones) j["zones"].push_back(ZoneJson(zone));
-  j["none_reason"] = info.none_reason.empty()
-                         ? nlohmann::json(nullptr)
-                         : nlohmann::json(info.none_reason);
+  if (info.zones.empty()) j["none_reason"] = info.none_reason;
   return j;
 }
 
 std::string Summarize(const RaplInfo& info) {
-  if (info.zones.empty())
-    return fmt::format("rapl: none ({})", info.none_reason);
-  std::string text = "rapl:";
+  if (info.zones.empty()) return fmt::format("  none ({})", info.none_reason);
+  std::string text;
   for (const RaplZone& zone : info.zones) {
-    text += fmt::format("\n  {} {}", zone.path_name, zone.name.value_or("?"));
+    if (!text.empty()) text += '\n';
+    text += fmt::format("  {} {}", zone.path_name, zone.name.value_or("?"));
     for (const RaplConstraint& c : zone.constraints) {
       // 0 µW is how a zone without that limit reads.
       if (!c.power_limit_uw || *c.power_limit_uw == 0) continue;

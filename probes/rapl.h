@@ -59,7 +59,7 @@ Reading<uint64_t> EnergyDeltaUj(uint64_t e1_uj, uint64_t e2_uj,
 Reading<uint64_t> AveragePowerUw(uint64_t delta_uj, int64_t duration_ns);
 
 // The "rapl" section of `lapbench probe --json`
-// (docs/probe/power-gpu.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const RaplInfo& info);
 
 // A few human-readable lines for `lapbench probe`.

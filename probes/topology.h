@@ -97,7 +97,7 @@ Topology ProbeTopology(
 std::string NameCoreKinds(std::vector<CoreKindSet>& kinds);
 
 // The topology section of `lapbench probe --json`
-// (docs/probe/topology-memory.md lists the fields).
+// (docs/probe-json.md lists the fields).
 nlohmann::json ToJson(const Topology& topology);
 
 // A few human-readable lines for `lapbench probe`.

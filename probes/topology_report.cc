@@ -111,10 +111,9 @@ nlohmann::json ToJson(const Topology& topology) {
 
 std::string Summarize(const Topology& topology) {
   std::string text = fmt::format(
-      "Topology ({}): {} package(s), {} cores, {} PUs, SMT {}, {} NUMA "
-      "node(s)\n",
-      topology.source, topology.n_packages, topology.n_cores, topology.n_pus,
-      topology.smt ? "on" : "off", topology.n_numa_nodes);
+      "  {} package(s), {} cores, {} PUs, SMT {}, {} NUMA node(s), from {}\n",
+      topology.n_packages, topology.n_cores, topology.n_pus,
+      topology.smt ? "on" : "off", topology.n_numa_nodes, topology.source);
   text += fmt::format("  caches: {}\n", CachesLine(topology));
   for (const CoreKindSet& kind : topology.core_kinds) {
     text +=

@@ -67,9 +67,9 @@ nlohmann::json ToJson(const Measurements& m) {
 }
 
 std::string Summarize(const Measurements& m) {
-  std::string out = fmt::format(
-      "measured ({:.1f} s for a {:.1f} s budget, threads {}pinned)\n",
-      m.duration_s, m.budget_s, m.pinned ? "" : "not ");
+  std::string out =
+      fmt::format("  took {:.1f} s of a {:.1f} s budget, threads {}pinned\n",
+                  m.duration_s, m.budget_s, m.pinned ? "" : "not ");
   out += fmt::format("  clock         {} (dependent adds, one core)\n",
                      Giga(m.clock_hz, "GHz"));
   for (const BandwidthResult& r : m.bandwidth) {

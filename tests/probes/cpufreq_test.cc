@@ -83,7 +83,7 @@ TEST_CASE("cpufreq on a VM has no policies and says why", "[probes][cpufreq]") {
   CHECK(j["boost_enabled"].is_null());
   CHECK(j["boost_enabled_reason"].is_string());
   CHECK(j["intel_pstate_status"].is_null());
-  CHECK(Summarize(info).starts_with("cpufreq: none"));
+  CHECK(Summarize(info).starts_with("  none ("));
 }
 
 TEST_CASE("cpufreq names the file holding a non-numeric frequency",
@@ -111,7 +111,7 @@ TEST_CASE("cpufreq JSON and summary carry the policies", "[probes][cpufreq]") {
         "balance_performance");
   CHECK(j["boost_enabled"] == true);
   CHECK(Summarize(info) ==
-        "cpufreq: intel_pstate (active), governor powersave, EPP "
+        "  intel_pstate (active), governor powersave, EPP "
         "balance_performance, "
         "boost on\n"
         "  12 policies: max 5.20 GHz, base 1.90 GHz\n"

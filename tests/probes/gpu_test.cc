@@ -50,7 +50,7 @@ TEST_CASE("GPU probe reads the AMD APU's carve-out and GTT", "[probes][gpu]") {
   REQUIRE(gpu.integrated.has_value());
   CHECK(*gpu.integrated);
   CHECK(Summarize(info) ==
-        "gpu:\n  0000:c4:00.0 AMD Radeon 780M/760M (Phoenix) [integrated], "
+        "  0000:c4:00.0 AMD Radeon 780M/760M (Phoenix) [integrated], "
         "driver amdgpu, VRAM 512 MiB, GTT 7782 MiB");
 }
 
@@ -98,7 +98,7 @@ TEST_CASE("GPU probe on a VM without display says none and why",
   nlohmann::json j = ToJson(info);
   CHECK(j["devices"].empty());
   CHECK(j["none_reason"] == info.none_reason);
-  CHECK(Summarize(info).starts_with("gpu: none (no display controller"));
+  CHECK(Summarize(info).starts_with("  none (no display controller"));
 }
 
 TEST_CASE("GPU probe names the garbled vendor file of a card",

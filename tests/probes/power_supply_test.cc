@@ -107,7 +107,7 @@ TEST_CASE("power supply names the files of malformed entries",
 
 TEST_CASE("power supply summary says battery and charge", "[probes][power]") {
   CHECK(Summarize(ProbePowerSupply(Tree("intel-laptop"))) ==
-        "power: on battery\n  BAT0: Discharging, 87%, 7.85 W");
+        "  on battery\n  BAT0: Discharging, 87%, 7.85 W");
 }
 
 }  // namespace
