@@ -23,6 +23,7 @@ constexpr Llama3RopeScaling kTinyLlamaRope{8.0, 1.0, 4.0, 64};
 
 // Real models: Gemma 4 from HF transformers' gemma4 conversion variants,
 // Gemma 3 from its `_VARIANTS`, Llama 3.x from the HF config.json files.
+// gemma4-12b's window and context come only from an ollama test fixture.
 // Tiny models keep every feature (GQA, untied or tied output, llama3 rope
 // factors, 5 local + 1 global layer with an 8-token window, Gemma 4's two
 // head sizes and K=V) with rows of 256 so every format holds them.
