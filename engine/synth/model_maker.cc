@@ -2,10 +2,10 @@
 // the tensor's file type and streams the result through a hashing sink.
 #include "engine/synth/model_maker.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cstdio>
+#include <type_traits>
+#include <variant>
 
 #include "engine/gguf/gguf.h"
 #include "engine/synth/hashing_sink.h"
