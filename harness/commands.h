@@ -27,5 +27,6 @@ void AddModelInfoCommand(CLI::App& model, CommandAction& action);
 void AddModelMakeCommand(CLI::App& model, CommandAction& action);
 void AddModelQuantizeCommand(CLI::App& model, CommandAction& action);
 void AddModelEvalCommand(CLI::App& model, CommandAction& action);
+void AddModelBenchCommand(CLI::App& model, CommandAction& action);
 
 }  // namespace lapbench::harness

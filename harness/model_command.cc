@@ -11,6 +11,7 @@ void AddModelCommand(CLI::App& app, CommandAction& action) {
   AddModelMakeCommand(*model, action);
   AddModelQuantizeCommand(*model, action);
   AddModelEvalCommand(*model, action);
+  AddModelBenchCommand(*model, action);
 }
 
 }  // namespace lapbench::harness

@@ -87,6 +87,18 @@ Session::Session(const ModelConfig& config, const ModelWeights& weights,
       3, std::vector<uint8_t>(static_cast<size_t>(b) * MaxActRowBytes(config)));
 }
 
+size_t Session::scratch_bytes() const {
+  size_t floats = 0;
+  for (const std::vector<float>* v :
+       {&x_, &xb_, &q_, &k_new_, &v_new_, &att_, &proj_, &gate_, &up_, &scores_,
+        &logits_}) {
+    floats += v->size();
+  }
+  size_t bytes = floats * sizeof(float);
+  for (const std::vector<uint8_t>& a : act_) bytes += a.size();
+  return bytes;
+}
+
 void Session::CheckVariant() const {
   for (const Format f : MatrixFormats(weights_)) {
     const Format act = kernels::Info(f).activation;

@@ -59,6 +59,9 @@ class Session {
   int64_t position() const { return pos_; }
   const KvCache& kv_cache() const { return cache_; }
   const SessionOptions& options() const { return options_; }
+  // Bytes of every scratch buffer (activations, logits, per-thread scores),
+  // the KV cache not included.
+  size_t scratch_bytes() const;
 
  private:
   struct Product;  // one weight applied to the current input
