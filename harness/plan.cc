@@ -192,6 +192,11 @@ void AddTotals(const Suite& suite, const std::set<std::string>& to_make,
   if (budget_s > 0) max_s = std::max(min_s, std::min(max_s, budget_s));
   plan.total_min_s = plan.setup_s + min_s;
   plan.total_max_s = plan.setup_s + max_s;
+  if (budget_s > 0 && min_s > budget_s) {
+    plan.notes.push_back(fmt::format(
+        "even at min_reps the cases take longer than the time budget of {}",
+        FormatDuration(budget_s)));
+  }
 }
 
 std::vector<std::string> EstimateNotes(const Machine& machine) {
@@ -267,8 +272,8 @@ Plan PlanSuite(const Suite& suite, const Machine& machine) {
     (p.runnable ? plan.n_runnable : plan.n_skipped)++;
     plan.cases.push_back(std::move(p));
   }
-  AddTotals(suite, to_make, facts, plan);
   plan.notes = EstimateNotes(machine);
+  AddTotals(suite, to_make, facts, plan);
   return plan;
 }
 
