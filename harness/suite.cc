@@ -141,8 +141,12 @@ std::vector<std::string> SuiteReader::Names(
     std::optional<std::string> name;
     if (const auto* s = items[i]->as_string()) name = CanonicalName(kind, **s);
     if (!name) {
-      Fail(items[i]->source(), item_key, ValueText(*items[i]),
-           ExpectedName(kind));
+      std::string value = ValueText(*items[i]);
+      std::string expected = ExpectedName(kind);
+      std::string close = DidYouMean(value, KnownNames(kind));
+      if (!close.empty())
+        expected += fmt::format("; did you mean '{}'?", close);
+      Fail(items[i]->source(), item_key, value, expected);
     }
     if (std::find(names.begin(), names.end(), *name) != names.end()) {
       Fail(items[i]->source(), item_key, *name, "no value listed twice");
