@@ -140,9 +140,10 @@ struct TensorInfo {
   std::string name;
   std::vector<int64_t> dims;  // dims[0] = row length (ggml ne[0]); 1..4 dims
   uint32_t type = 0;          // GGUF/ggml type id
-  // The lapbench format of `type`, or nullopt when lapbench reads but does
-  // not compute that type (e.g. q5_k): `model info` shows such files, the
-  // engine refuses them (View() throws).
+  // The lapbench weight format of `type`, or nullopt when lapbench reads
+  // but does not compute that type (e.g. q5_k, or the activation-only
+  // q8_k): `model info` shows such files, the engine refuses them (View()
+  // throws).
   std::optional<kernels::Format> format;
   uint64_t offset = 0;      // from the start of the data section
   uint64_t size_bytes = 0;  // bytes of data, without the alignment padding
@@ -258,8 +259,8 @@ class GgufWriter {
   // Writes to `sink`; `name` stands for the path in messages.
   GgufWriter(Sink sink, std::string name);
   ~GgufWriter();
-  GgufWriter(const GgufWriter&) = delete;
-  GgufWriter& operator=(const GgufWriter&) = delete;
+  GgufWriter(GgufWriter&&) noexcept;
+  GgufWriter& operator=(GgufWriter&&) noexcept;
 
   // Metadata setters, kept in insertion order; setting a key again replaces
   // its value in place. Only before the first tensor data is written.

@@ -204,6 +204,8 @@ GgufWriter::GgufWriter(Sink sink, std::string name)
   impl_->sink = std::move(sink);
 }
 
+GgufWriter::GgufWriter(GgufWriter&&) noexcept = default;
+GgufWriter& GgufWriter::operator=(GgufWriter&&) noexcept = default;
 GgufWriter::~GgufWriter() = default;
 
 void GgufWriter::Set(std::string key, Value value) {
