@@ -64,8 +64,7 @@ TEST_CASE("the quick suite is Llama 3.2 1B in q4_0 and q8_0 on all threads",
 
 TEST_CASE("the throttle suite names a sustained decode span",
           "[harness][suite]") {
-  CHECK(LoadSuite(kShipped / "throttle.toml").policy.sustained_decode_s ==
-        600);
+  CHECK(LoadSuite(kShipped / "throttle.toml").policy.sustained_decode_s == 600);
 }
 
 TEST_CASE("a suite with only models gets the documented defaults",
@@ -153,8 +152,7 @@ TEST_CASE("bad suite files are refused naming file, line, key and value",
        "1)"},
       {"repeated-model.toml",
        ":2: sweep.models[1]: 'tiny-llama' (expected no value listed twice)"},
-      {"sweep-not-table.toml",
-       ":1: sweep: 'all' (expected a table [sweep])"},
+      {"sweep-not-table.toml", ":1: sweep: 'all' (expected a table [sweep])"},
   };
   for (const Bad& bad : kBad) {
     INFO(bad.file);
@@ -163,9 +161,9 @@ TEST_CASE("bad suite files are refused naming file, line, key and value",
 }
 
 TEST_CASE("a suite file that cannot be read is named", "[harness][suite]") {
-  CHECK(LoadError("absent.toml") ==
-        "cannot read suite file: '" + Fixture("absent.toml") +
-            "' (expected a readable TOML file)");
+  CHECK(LoadError("absent.toml") == "cannot read suite file: '" +
+                                        Fixture("absent.toml") +
+                                        "' (expected a readable TOML file)");
 }
 
 TEST_CASE("overrides replace only the dimensions given", "[harness][suite]") {
