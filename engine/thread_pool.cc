@@ -133,21 +133,33 @@ struct PoolState {
   std::unique_ptr<PinTopology> topology;  // null when unpinned
   hwloc_bitmap_t caller_old_binding = nullptr;
 
-  // The job of the current generation. Written by the caller before the
-  // release increment of `generation`, read by workers after their
-  // acquire load sees the increment.
+  // The job of the current generation. Written by the caller before it
+  // opens the job; a worker reads them only after joining it (below).
   int64_t n = 0;
   int64_t grain = 1;
   const RangeFn* fn = nullptr;
-  bool stop = false;
+  bool dynamic = false;  // chunks claimed from `next_chunk`, not dealt out
+  std::atomic<bool> stop{false};
 
   // Bumped once per ParallelFor (and once at shutdown) to wake workers.
-  // The two counters sit on their own 64-byte cache lines so workers
-  // spinning on `generation` do not contend with the decrements.
+  // The counters sit on their own 64-byte cache lines so workers spinning
+  // on `generation` do not contend with the decrements.
   alignas(64) std::atomic<uint32_t> generation{0};
-  // Workers (not counting the caller) that have yet to finish this job.
+  // Joining: the id of the open job (0 when none is open) and the workers
+  // inside one. A worker increments `active`, then checks `open`; the
+  // caller clears `open`, then waits for `active` to drop to 0 before it
+  // writes the next job. Both sides use seq_cst, so either the worker sees
+  // the job closed and backs off, or the caller sees it and waits: a late
+  // worker never reads a job's fields while they are rewritten.
+  alignas(64) std::atomic<uint64_t> open{0};
+  alignas(64) std::atomic<int> active{0};
+  // Workers (not counting the caller) that have yet to finish a dealt-out
+  // job; dynamic jobs do not wait for workers that never joined.
   alignas(64) std::atomic<int> remaining{0};
+  // The next chunk of a dynamic job to claim.
+  alignas(64) std::atomic<int64_t> next_chunk{0};
   alignas(64) std::atomic<bool> failed{false};
+  uint64_t job_id = 0;  // the caller's count of jobs; ids start at 1
   // Workers that have pinned themselves (or failed to) at startup.
   std::atomic<int> started{0};
   std::vector<int> pin_errors;             // errno per worker, 0 when pinned
@@ -157,21 +169,59 @@ struct PoolState {
 
 using State = PoolState;
 
-// Runs worker `index`'s share of the current job, keeping an exception
-// for the caller to rethrow instead of letting it end the process.
-void RunShare(State& state, int index) {
-  auto [begin, end] = WorkerRange(state.n, state.grain, index, state.n_threads);
-  if (begin >= end) return;
+// Runs fn(begin, end), keeping an exception for the caller to rethrow
+// instead of letting it end the process.
+void RunRange(State& state, int index, int64_t begin, int64_t end) {
   try {
     (*state.fn)(begin, end);
   } catch (...) {
-    state.errors[static_cast<size_t>(index)] = std::current_exception();
+    if (state.errors[static_cast<size_t>(index)] == nullptr) {
+      state.errors[static_cast<size_t>(index)] = std::current_exception();
+    }
     state.failed.store(true, std::memory_order_relaxed);
   }
 }
 
-// The loop of worker `index` >= 1: pin, then run each new generation's
-// share until told to stop.
+// Runs worker `index`'s dealt-out share of the current job.
+void RunShare(State& state, int index) {
+  auto [begin, end] = WorkerRange(state.n, state.grain, index, state.n_threads);
+  if (begin < end) RunRange(state, index, begin, end);
+}
+
+// Claims chunks of the current dynamic job until none is left.
+void RunChunks(State& state, int index) {
+  const int64_t n_chunks = (state.n + state.grain - 1) / state.grain;
+  for (;;) {
+    const int64_t c = state.next_chunk.fetch_add(1, std::memory_order_relaxed);
+    if (c >= n_chunks) return;
+    RunRange(state, index, c * state.grain,
+             std::min(state.n, (c + 1) * state.grain));
+  }
+}
+
+// Joins the open job, if any: true when this worker got into job `id`.
+bool Join(State& state, uint64_t& joined) {
+  state.active.fetch_add(1, std::memory_order_seq_cst);
+  const uint64_t id = state.open.load(std::memory_order_seq_cst);
+  if (id != 0 && id != joined) {
+    joined = id;
+    return true;
+  }
+  if (state.active.fetch_sub(1, std::memory_order_seq_cst) == 1) {
+    state.active.notify_all();
+  }
+  return false;
+}
+
+// Leaves a joined job; the last one out wakes a caller waiting to close.
+void Leave(State& state) {
+  if (state.active.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    state.active.notify_all();
+  }
+}
+
+// The loop of worker `index` >= 1: pin, then join each new job until told
+// to stop.
 void WorkerLoop(State& state, int index) {
   if (state.topology != nullptr) {
     state.pin_errors[static_cast<size_t>(index)] =
@@ -182,37 +232,57 @@ void WorkerLoop(State& state, int index) {
   // a bump (a ParallelFor or a stop), so starting from the constant 0
   // rather than a load never misses one, however late this thread runs.
   uint32_t seen = 0;
+  uint64_t joined = 0;  // the last job this worker took part in
   state.started.fetch_add(1, std::memory_order_release);
   state.started.notify_one();
   for (;;) {
     seen = WaitWhileEqual(state.generation, seen);
-    if (state.stop) return;
+    if (state.stop.load(std::memory_order_acquire)) return;
+    if (!Join(state, joined)) continue;
+    if (state.dynamic) {
+      RunChunks(state, index);
+      Leave(state);
+      continue;
+    }
     RunShare(state, index);
-    // acq_rel: publishes this worker's writes; the caller's acquire load
-    // of 0 then sees every worker's, through the chain of decrements.
+    // Leave before counting down: once `remaining` is 0 the caller may
+    // close the job, and should find no one left inside. acq_rel on the
+    // count: the caller's acquire load of 0 sees every worker's writes.
+    Leave(state);
     if (state.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       state.remaining.notify_one();
     }
   }
 }
 
-// Wakes every worker for the job already stored in `state`.
+// Opens the job already stored in `state` and wakes every worker.
 void StartGeneration(State& state) {
   state.remaining.store(state.n_threads - 1, std::memory_order_relaxed);
+  state.open.store(++state.job_id, std::memory_order_seq_cst);
   state.generation.fetch_add(1, std::memory_order_release);
   state.generation.notify_all();
 }
 
-// Waits for the workers to finish the current generation.
+// Waits for the workers to finish a dealt-out job.
 void WaitForWorkers(State& state) {
   int left = state.remaining.load(std::memory_order_acquire);
   while (left != 0) left = WaitWhileEqual(state.remaining, left);
 }
 
+// Closes the open job and waits until no worker is inside it; their
+// writes are then visible to the caller.
+void CloseJob(State& state) {
+  state.open.store(0, std::memory_order_seq_cst);
+  int inside = state.active.load(std::memory_order_seq_cst);
+  while (inside != 0) inside = WaitWhileEqual(state.active, inside);
+  std::atomic_thread_fence(std::memory_order_acquire);
+}
+
 // Stops and joins the workers started so far.
 void StopWorkers(State& state) {
-  state.stop = true;
-  StartGeneration(state);
+  state.stop.store(true, std::memory_order_release);
+  state.generation.fetch_add(1, std::memory_order_release);
+  state.generation.notify_all();
   for (std::thread& thread : state.threads) thread.join();
   state.threads.clear();
 }
@@ -310,14 +380,30 @@ int ThreadPool::n_threads() const { return state_->n_threads; }
 const std::vector<int>& ThreadPool::cpus() const { return state_->cpus; }
 
 void ThreadPool::ParallelFor(int64_t n, int64_t grain, RangeFn fn) {
+  Run(n, grain, fn, false);
+}
+
+void ThreadPool::ParallelChunks(int64_t n, int64_t grain, RangeFn fn) {
+  Run(n, grain, fn, true);
+}
+
+void ThreadPool::Run(int64_t n, int64_t grain, const RangeFn& fn,
+                     bool dynamic) {
   if (n <= 0) return;
   State& state = *state_;
   state.n = n;
   state.grain = std::max<int64_t>(1, grain);
   state.fn = &fn;
+  state.dynamic = dynamic;
+  state.next_chunk.store(0, std::memory_order_relaxed);
   if (state.n_threads > 1) StartGeneration(state);
-  RunShare(state, 0);
-  if (state.n_threads > 1) WaitForWorkers(state);
+  if (dynamic) {
+    RunChunks(state, 0);
+  } else {
+    RunShare(state, 0);
+    if (state.n_threads > 1) WaitForWorkers(state);
+  }
+  if (state.n_threads > 1) CloseJob(state);
   if (!state.failed.load(std::memory_order_relaxed)) return;
 
   // Rethrow the lowest worker's exception once every worker is done.

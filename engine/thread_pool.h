@@ -61,11 +61,20 @@ class ThreadPool {
   // after all have finished. Not reentrant: fn must not call ParallelFor.
   void ParallelFor(int64_t n, int64_t grain, RangeFn fn);
 
+  // Like ParallelFor, but the chunks of `grain` are claimed one at a time
+  // by whichever workers are running: each chunk is called exactly once,
+  // in no fixed order and on no fixed worker. A worker the OS has not
+  // scheduled is not waited for (the others take its chunks), so a busy
+  // machine costs at most one chunk's delay instead of a time slice per
+  // call. Callers must not depend on which worker runs a chunk.
+  void ParallelChunks(int64_t n, int64_t grain, RangeFn fn);
+
   // The logical CPUs the workers are pinned to (empty when unpinned).
   const std::vector<int>& cpus() const;
 
  private:
   struct State;
+  void Run(int64_t n, int64_t grain, const RangeFn& fn, bool dynamic);
   std::unique_ptr<State> state_;
 };
 

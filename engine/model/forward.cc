@@ -15,9 +15,13 @@ namespace {
 using kernels::Format;
 using kernels::WeightView;
 
-// Rows per ParallelFor grain of a product: 16 floats of output fill one
+// Rows per grain of a product at least: 16 floats of output fill one
 // 64-byte cache line, so two workers never write the same line of y.
 constexpr int64_t kRowGrain = 16;
+// Chunks per worker of a product: enough that a worker the OS delays
+// holds up little work (the running ones take its chunks), few enough
+// that claiming them costs nothing measurable.
+constexpr int64_t kChunksPerThread = 8;
 // Logits per grain of the final softcap.
 constexpr int64_t kVocabGrain = 4096;
 
@@ -52,7 +56,7 @@ void Session::ForTokens(int64_t n, F&& fn) {
     fn(int64_t{0});
     return;
   }
-  pool_.ParallelFor(n, 1, [&fn](int64_t begin, int64_t end) {
+  pool_.ParallelChunks(n, 1, [&fn](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) fn(t);
   });
 }
@@ -283,11 +287,12 @@ void Session::Attend(int64_t il, int64_t n) {
   p.scale = config_.attn_scale;
   p.softcap = config_.attn_softcap;
 
-  // One slot per worker, each with its own scores row; slot s takes an
-  // even share of the n * n_heads (token, head) pairs.
+  // As many slots as workers, each with its own scores row; slot s takes
+  // an even share of the n * n_heads (token, head) pairs. Slots are
+  // claimed dynamically, so whichever thread runs slot s uses row s.
   const int64_t n_slots = pool_.n_threads();
   const int64_t n_pairs = n * l.n_heads;
-  pool_.ParallelFor(n_slots, 1, [&](int64_t begin, int64_t end) {
+  pool_.ParallelChunks(n_slots, 1, [&](int64_t begin, int64_t end) {
     kernels::AttentionParams mine = p;
     mine.scores = scores_.data() + begin * options_.n_ctx;
     const int64_t first = n_pairs * begin / n_slots;
@@ -348,7 +353,7 @@ void Session::Output(int64_t n, int64_t n_out) {
   // logits = c * tanh(logits / c) (Gemma 4's final softcap)
   const float c = config_.final_softcap;
   if (c > 0.0f) {
-    pool_.ParallelFor(
+    pool_.ParallelChunks(
         n_out * config_.n_vocab, kVocabGrain, [&](int64_t begin, int64_t end) {
           for (int64_t i = begin; i < end; ++i) {
             logits_[static_cast<size_t>(i)] =
@@ -384,10 +389,14 @@ void Session::Products(const float* x, int64_t n, int64_t cols,
     ++i;
   }
 
-  // All products in one ParallelFor over their concatenated rows.
+  // All products in one ParallelChunks over their concatenated rows, in
+  // about kChunksPerThread chunks per worker.
   int64_t total_rows = 0;
   for (const Product& p : products) total_rows += p.w->rows;
-  pool_.ParallelFor(total_rows, kRowGrain, [&](int64_t begin, int64_t end) {
+  const int64_t per_chunk = total_rows / (kChunksPerThread * pool_.n_threads());
+  const int64_t grain =
+      std::max(kRowGrain, (per_chunk + kRowGrain - 1) / kRowGrain * kRowGrain);
+  pool_.ParallelChunks(total_rows, grain, [&](int64_t begin, int64_t end) {
     int64_t offset = 0;
     size_t j = 0;
     for (const Product& p : products) {

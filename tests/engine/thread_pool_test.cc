@@ -192,5 +192,69 @@ TEST_CASE(
   REQUIRE(sum == 0 + 1 + 2);
 }
 
+TEST_CASE(
+    "ParallelChunks calls every grain-aligned chunk exactly once, mixed "
+    "with ParallelFor calls on the same pool",
+    "[engine][threads]") {
+  for (int n_threads : {1, 2, 3, 5}) {
+    CAPTURE(n_threads);
+    ThreadPool pool({}, n_threads);
+    for (int64_t n : {1, 7, 16, 100, 1001}) {
+      for (int64_t grain : {1, 3, 16}) {
+        CAPTURE(n, grain);
+        std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+        std::atomic<int> bad_bounds{0};
+        pool.ParallelChunks(n, grain, [&](int64_t begin, int64_t end) {
+          const bool aligned =
+              begin % grain == 0 && (end == n || end - begin == grain);
+          if (!aligned) ++bad_bounds;
+          for (int64_t i = begin; i < end; ++i) ++hits[static_cast<size_t>(i)];
+        });
+        REQUIRE(bad_bounds == 0);
+        int wrong = 0;
+        for (const std::atomic<int>& h : hits) wrong += h != 1 ? 1 : 0;
+        REQUIRE(wrong == 0);
+        REQUIRE(RangesOf(pool, n, grain).front().first == 0);
+      }
+    }
+  }
+}
+
+TEST_CASE(
+    "100k back-to-back ParallelChunks calls complete and publish their "
+    "writes",
+    "[engine][threads]") {
+  constexpr int kCalls = 100'000;
+  ThreadPool pool({}, 3);
+  std::vector<int> written(16, -1);
+  int wrong = 0;
+  for (int call = 0; call < kCalls; ++call) {
+    auto write = [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        written[static_cast<size_t>(i)] = call;
+      }
+    };
+    if (call % 3 == 0) {
+      pool.ParallelFor(16, 1, write);
+    } else {
+      pool.ParallelChunks(16, 1, write);
+    }
+    for (int value : written) wrong += value != call ? 1 : 0;
+  }
+  REQUIRE(wrong == 0);
+}
+
+TEST_CASE("An exception in a ParallelChunks chunk reaches the caller",
+          "[engine][threads]") {
+  ThreadPool pool({}, 2);
+  auto throw_on_5 = [](int64_t begin, int64_t) {
+    if (begin == 5) throw std::runtime_error("chunk at 5");
+  };
+  REQUIRE_THROWS_WITH(pool.ParallelChunks(8, 1, throw_on_5), "chunk at 5");
+  std::atomic<int64_t> sum{0};
+  pool.ParallelChunks(4, 1, [&](int64_t begin, int64_t) { sum += begin; });
+  REQUIRE(sum == 0 + 1 + 2 + 3);
+}
+
 }  // namespace
 }  // namespace lapbench::engine
