@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/synth/model_maker.h"
 #include "harness/model_facts.h"
 #include "harness/plan_estimate.h"
 #include "probes/cpu.h"
@@ -243,6 +244,27 @@ TEST_CASE("an unreadable model file is skipped, not attempted",
   CHECK_FALSE(p.runnable);
   CHECK(p.skip_reason.rfind("cannot read model: ", 0) == 0);
   CHECK(p.skip_reason.find("/nonexistent/m.gguf") != std::string::npos);
+}
+
+TEST_CASE("a .gguf model is checked with its own format and file size",
+          "[harness][plan]") {
+  namespace engine = lapbench::engine;
+  fs::path path = fs::temp_directory_path() / "lapbench_plan_test.gguf";
+  engine::MadeModel made =
+      engine::MakeModel(engine::FindPreset("tiny-llama"),
+                        engine::FindFileFormat("q8_0"), path.string());
+  SuiteSweep sweep = OneCase(path.string(), "best", "all", 1);
+  sweep.variants = {"best", "onednn"};
+  Plan plan = PlanSuite(SuiteOf(sweep), DualCoreNoHybrid());
+  fs::remove(path);
+  REQUIRE(plan.cases.size() == 2);
+  CHECK(plan.cases[0].runnable);
+  CHECK(plan.cases[0].format == "q8_0");
+  CHECK(plan.cases[0].variant == "avx2");
+  CHECK(plan.cases[0].weights_bytes == made.size_bytes);
+  CHECK(plan.cases[1].skip_reason ==
+        "variant onednn has no matvec/matmul for q8_0");
+  CHECK(plan.setup_s == 0);  // nothing to write
 }
 
 TEST_CASE("without a RAM figure the fit is not checked and the plan says so",
