@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/memory_plan.h"
 #include "engine/model/forward.h"
 #include "engine/model/gguf_source.h"
 #include "engine/model/sampler.h"
@@ -252,12 +253,17 @@ struct BenchResult {
   double ttft_s = 0;             // prefill plus picking the first token
   std::vector<double> decode_s;  // per decode step
   double decode_cpu_share = 0;   // process CPU time / (wall x threads)
+  double decode_cpu_s = 0;       // process CPU time of the decode loop
   double load_before = 0;
   double load_after = 0;
   uint64_t decode_bytes = 0;  // what all decode steps read (roofline)
   double prefill_flops = 0;
   engine::RssPromise rss;
   bool rss_reset = false;
+  // At the end: resident pages backed by files (the mapped weights) and
+  // anonymous ones (KV cache, scratch, heap).
+  std::optional<uint64_t> rss_file_bytes;
+  std::optional<uint64_t> rss_anon_bytes;
   FormatsByRole formats;
 };
 
@@ -294,9 +300,9 @@ void RunSteps(engine::Session& session, const engine::ModelConfig& config,
     token = engine::Argmax(logits);
   }
   const double wall = Seconds(decode_start, Clock::now());
-  r.decode_cpu_share = wall > 0 ? (ProcessCpuSeconds() - cpu_before) /
-                                      (wall * static_cast<double>(n_threads))
-                                : 0;
+  r.decode_cpu_s = ProcessCpuSeconds() - cpu_before;
+  r.decode_cpu_share =
+      wall > 0 ? r.decode_cpu_s / (wall * static_cast<double>(n_threads)) : 0;
   r.load_after = LoadAverage1();
 }
 
@@ -339,9 +345,12 @@ BenchResult RunBench(const ModelBenchArgs& args) {
   }
   r.prefill_flops =
       engine::PrefillFlops(model->config, model->weights, args.prompt);
-  r.rss = engine::CheckRssPromise(
-      engine::ReadRss().peak_bytes, model->file.file_size_bytes(),
-      session.kv_cache().size_bytes(), session.scratch_bytes());
+  const engine::RssReading rss = engine::ReadRss();
+  r.rss_file_bytes = rss.file_bytes;
+  r.rss_anon_bytes = rss.anon_bytes;
+  r.rss = engine::CheckRssPromise(rss.peak_bytes, model->file.file_size_bytes(),
+                                  session.kv_cache().size_bytes(),
+                                  session.scratch_bytes());
   return r;
 }
 
@@ -355,6 +364,10 @@ struct BenchSummary {
   double prefill_tok_s = 0;
   double prefill_flops_per_s = 0;
   double peak_fraction = 0;
+  // Decode bytes over the CPU time all threads spent decoding (spinning
+  // included): what the engine moves while it has the CPU, which a busy
+  // machine does not lower the way it lowers tokens per wall second.
+  double bytes_per_cpu_s = 0;
   std::vector<double> sorted_s;
 };
 
@@ -372,6 +385,9 @@ BenchSummary Summarize(const BenchResult& r, const ModelBenchArgs& args) {
   s.prefill_flops_per_s = r.prefill_flops / r.prefill_s;
   s.peak_fraction =
       r.limits.peak_flops > 0 ? s.prefill_flops_per_s / r.limits.peak_flops : 0;
+  s.bytes_per_cpu_s = r.decode_cpu_s > 0
+                          ? static_cast<double>(r.decode_bytes) / r.decode_cpu_s
+                          : 0;
   s.sorted_s = r.decode_s;
   std::sort(s.sorted_s.begin(), s.sorted_s.end());
   return s;
@@ -420,10 +436,20 @@ void PrintText(const BenchResult& r, const BenchSummary& s,
       "it, {:.2f} GB/s achieved\n",
       s.roofline_tok_s, s.bytes_per_token / 1e6, s.roofline_fraction,
       s.decode_tok_s * s.bytes_per_token / kGB);
-  fmt::print("  cpu share {:.2f}, load average {:.2f} -> {:.2f}\n",
-             r.decode_cpu_share, r.load_before, r.load_after);
+  const double p50_tok_s = 1 / Percentile(s.sorted_s, 0.5);
+  fmt::print("  at the median step: {:.2f} tok/s, {:.3f} of the roofline\n",
+             p50_tok_s, p50_tok_s / s.roofline_tok_s);
+  fmt::print(
+      "  cpu share {:.2f}, load average {:.2f} -> {:.2f}; {:.2f} GB "
+      "read per CPU second\n",
+      r.decode_cpu_share, r.load_before, r.load_after, s.bytes_per_cpu_s / kGB);
   fmt::print("memory: {}{}\n", r.rss.Message(),
              r.rss_reset ? "" : " (peak not reset: includes earlier use)");
+  if (r.rss_file_bytes && r.rss_anon_bytes) {
+    fmt::print("  resident now: file-backed {}, anonymous {}\n",
+               engine::FormatSize(*r.rss_file_bytes),
+               engine::FormatSize(*r.rss_anon_bytes));
+  }
 }
 
 nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
@@ -462,7 +488,10 @@ nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
       {"decode_bytes_per_token", s.bytes_per_token},
       {"roofline_tokens_per_s", s.roofline_tok_s},
       {"roofline_fraction", s.roofline_fraction},
+      {"roofline_fraction_p50",
+       1 / Percentile(s.sorted_s, 0.5) / s.roofline_tok_s},
       {"decode_cpu_share", r.decode_cpu_share},
+      {"decode_bytes_per_cpu_s", s.bytes_per_cpu_s},
       {"load_average_1m", {r.load_before, r.load_after}},
       {"peak_rss_bytes", r.rss.peak_bytes},
       {"rss_limit_bytes", r.rss.limit_bytes},
@@ -471,6 +500,10 @@ nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
       {"kv_cache_bytes", r.rss.kv_cache_bytes},
       {"scratch_bytes", r.rss.scratch_bytes},
       {"peak_rss_reset", r.rss_reset},
+      {"rss_file_bytes",
+       r.rss_file_bytes ? nlohmann::json(*r.rss_file_bytes) : nlohmann::json()},
+      {"rss_anon_bytes",
+       r.rss_anon_bytes ? nlohmann::json(*r.rss_anon_bytes) : nlohmann::json()},
   };
 }
 
