@@ -291,6 +291,11 @@ class GgufWriter {
   // tensor records go out before the first one). `bytes` must be exactly
   // that tensor's size.
   void WriteTensor(std::span<const std::byte> bytes);
+  // Writes the next part of the current tensor's data, so a tensor larger
+  // than memory can be streamed in row blocks; the tensor is complete (and
+  // the next one starts) once its parts add up to its size. A part that
+  // would overrun the tensor is an error.
+  void WriteTensorPart(std::span<const std::byte> bytes);
   // Checks every declared tensor was written, writes the header if no
   // tensor was declared, and closes the file.
   void Finish();

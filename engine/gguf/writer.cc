@@ -13,11 +13,9 @@
 #include "engine/gguf/parse.h"
 
 namespace lapbench::engine::gguf {
-namespace {
 
-constexpr uint32_t kWriteVersion = 3;
-constexpr uint64_t kMaxDims = 4;
-
+// A tensor the writer has been told about: its record and where its data
+// goes.
 struct DeclaredTensor {
   std::string name;
   const GgmlType* type;
@@ -25,6 +23,10 @@ struct DeclaredTensor {
   uint64_t size_bytes;
   uint64_t offset;  // from the start of the data section
 };
+
+namespace {
+
+constexpr uint32_t kWriteVersion = 3;
 
 // Appends little-endian encodings to a byte buffer.
 class Encoder {
@@ -112,6 +114,7 @@ struct GgufWriter::Impl {
   bool header_written = false;
   bool finished = false;
   size_t next_tensor = 0;
+  uint64_t next_tensor_written = 0;  // bytes of next_tensor written so far
 
   [[noreturn]] void Fail(const std::string& detail) const {
     throw GgufError(name, std::nullopt, detail);
@@ -297,7 +300,7 @@ uint64_t GgufWriter::AddTensor(std::string name, uint32_t ggml_type,
                     "tensor type id)",
                     name, ggml_type));
   }
-  bool dims_ok = !dims.empty() && dims.size() <= kMaxDims;
+  bool dims_ok = !dims.empty() && dims.size() <= kMaxTensorDims;
   for (int64_t d : dims) dims_ok = dims_ok && d > 0;
   std::optional<uint64_t> size;
   if (dims_ok) size = TensorBytes(*type, dims);
@@ -314,6 +317,19 @@ uint64_t GgufWriter::AddTensor(std::string name, uint32_t ggml_type,
 
 void GgufWriter::WriteTensor(std::span<const std::byte> bytes) {
   Impl& w = *impl_;
+  if (w.next_tensor < w.tensors.size() && w.next_tensor_written == 0 &&
+      bytes.size() != w.tensors[w.next_tensor].size_bytes) {
+    const DeclaredTensor& t = w.tensors[w.next_tensor];
+    w.Fail(
+        fmt::format("data of tensor '{}' has the wrong size: '{} bytes' "
+                    "(expected {})",
+                    t.name, bytes.size(), t.size_bytes));
+  }
+  WriteTensorPart(bytes);
+}
+
+void GgufWriter::WriteTensorPart(std::span<const std::byte> bytes) {
+  Impl& w = *impl_;
   if (w.finished) w.Fail("tensor data after Finish(): '' (expected none)");
   if (!w.header_written) w.WriteHeader();
   if (w.next_tensor >= w.tensors.size()) {
@@ -323,15 +339,19 @@ void GgufWriter::WriteTensor(std::span<const std::byte> bytes) {
                     w.next_tensor + 1, w.tensors.size()));
   }
   const DeclaredTensor& t = w.tensors[w.next_tensor];
-  if (bytes.size() != t.size_bytes) {
+  if (bytes.size() > t.size_bytes - w.next_tensor_written) {
     w.Fail(
-        fmt::format("data of tensor '{}' has the wrong size: '{} bytes' "
-                    "(expected {})",
-                    t.name, bytes.size(), t.size_bytes));
+        fmt::format("data of tensor '{}' overruns it: '{} bytes' (expected "
+                    "at most the {} bytes left of {})",
+                    t.name, bytes.size(), t.size_bytes - w.next_tensor_written,
+                    t.size_bytes));
   }
   w.Emit(bytes);
+  w.next_tensor_written += bytes.size();
+  if (w.next_tensor_written < t.size_bytes) return;
   w.EmitZeros(AlignUp(t.size_bytes, w.alignment) - t.size_bytes);
   ++w.next_tensor;
+  w.next_tensor_written = 0;
 }
 
 void GgufWriter::Finish() {
@@ -339,10 +359,16 @@ void GgufWriter::Finish() {
   if (w.finished) return;
   if (!w.header_written) w.WriteHeader();
   if (w.next_tensor < w.tensors.size()) {
+    const DeclaredTensor& t = w.tensors[w.next_tensor];
+    if (w.next_tensor_written > 0) {
+      w.Fail(fmt::format(
+          "tensor partly written: '{}' ({} of {} bytes; expected all of it)",
+          t.name, w.next_tensor_written, t.size_bytes));
+    }
     w.Fail(
         fmt::format("tensor declared but not written: '{}' (expected data "
                     "for all {} tensors)",
-                    w.tensors[w.next_tensor].name, w.tensors.size()));
+                    t.name, w.tensors.size()));
   }
   w.finished = true;
   if (w.file.is_open()) {

@@ -23,7 +23,6 @@ using gguf::ValueType;
 // GGUF layout constants (gguf.md): 24-byte header, 32-byte alignment.
 constexpr uint64_t kHeaderBytes = 24;
 constexpr uint64_t kAlignment = 32;
-constexpr uint32_t kQuantizationVersion = 2;
 
 uint64_t AlignUp(uint64_t n) {
   return (n + kAlignment - 1) / kAlignment * kAlignment;
@@ -41,19 +40,36 @@ uint64_t TensorBytes(const TensorTypeChoice& c) {
          static_cast<uint64_t>(Rows(c.dims));
 }
 
-// Fills `out` (rows x RowBytes) with the tensor's values in its format.
-void GenerateTensor(const TensorInit& init, const TensorTypeChoice& c,
-                    int n_threads, std::byte* out) {
+// Fills `out` ((row_end - row_begin) x RowBytes) with rows
+// [row_begin, row_end) of the tensor's values in its format.
+void GenerateRows(const TensorInit& init, const TensorTypeChoice& c,
+                  int64_t row_begin, int64_t row_end, int n_threads,
+                  std::byte* out) {
   const int64_t cols = c.dims[0];
   const size_t row_bytes = kernels::RowBytes(c.format, cols, c.name);
-  ParallelRows(Rows(c.dims), n_threads, [&](int64_t begin, int64_t end) {
+  ParallelRows(row_end - row_begin, n_threads, [&](int64_t begin, int64_t end) {
     std::vector<float> values(static_cast<size_t>(cols));  // one row
-    for (int64_t r = begin; r < end; ++r) {
-      FillValues(init, r * cols, cols, values.data());
+    for (int64_t i = begin; i < end; ++i) {
+      FillValues(init, (row_begin + i) * cols, cols, values.data());
       kernels::QuantizeRow(c.format, values.data(),
-                           out + static_cast<size_t>(r) * row_bytes, cols);
+                           out + static_cast<size_t>(i) * row_bytes, cols);
     }
   });
+}
+
+// Generates the tensor block by block and streams each block to `writer`.
+void WriteGeneratedTensor(const TensorInit& init, const TensorTypeChoice& c,
+                          int n_threads, std::vector<std::byte>& buffer,
+                          gguf::GgufWriter& writer) {
+  const size_t row_bytes = kernels::RowBytes(c.format, c.dims[0], c.name);
+  const int64_t rows = Rows(c.dims);
+  const int64_t block_rows = RowsPerBlock(row_bytes);
+  for (int64_t begin = 0; begin < rows; begin += block_rows) {
+    const int64_t end = std::min(rows, begin + block_rows);
+    buffer.resize(static_cast<size_t>(end - begin) * row_bytes);
+    GenerateRows(init, c, begin, end, n_threads, buffer.data());
+    writer.WriteTensorPart(buffer);
+  }
 }
 
 uint64_t EncodedArrayBytes(const gguf::Array& array) {
@@ -88,15 +104,13 @@ void WriteModel(const ModelPreset& preset, const FileFormat& format,
   for (const TensorTypeChoice& c : made.tensor_types) {
     writer.AddTensor(c.name, c.format, c.dims);
   }
-  std::vector<std::byte> buffer;  // one tensor in its file type
+  std::vector<std::byte> buffer;  // one block of rows in the file type
   const size_t count = made.tensor_types.size();
   for (size_t i = 0; i < count; ++i) {
     const TensorTypeChoice& c = made.tensor_types[i];
     if (options.progress) options.progress(i, count, c);
-    buffer.resize(TensorBytes(c));
     TensorInit init = InitFor(preset, {c.name, c.dims}, options.seed);
-    GenerateTensor(init, c, options.n_threads, buffer.data());
-    writer.WriteTensor(buffer);
+    WriteGeneratedTensor(init, c, options.n_threads, buffer, writer);
   }
   writer.Finish();
 }

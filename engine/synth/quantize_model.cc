@@ -19,8 +19,6 @@ namespace {
 using gguf::Value;
 using gguf::ValueType;
 
-constexpr uint32_t kQuantizationVersion = 2;
-
 bool IsFloatFormat(const std::optional<kernels::Format>& f) {
   return f == kernels::Format::kF32 || f == kernels::Format::kF16 ||
          f == kernels::Format::kBf16;
@@ -48,13 +46,15 @@ void RequireDistinctPaths(const std::string& in, const std::string& out) {
 }
 
 // Converts tensor `in` of `file` into `c.format` at `out`.
-void ConvertTensor(const gguf::GgufFile& file, const gguf::TensorInfo& in,
-                   const TensorTypeChoice& c, int n_threads, std::byte* out) {
+void ConvertRows(const gguf::GgufFile& file, const gguf::TensorInfo& in,
+                 const TensorTypeChoice& c, int64_t row_begin, int64_t row_end,
+                 int n_threads, std::byte* out) {
   const int64_t cols = in.cols();
   const size_t in_row_bytes = kernels::RowBytes(*in.format, cols, in.name);
   const size_t out_row_bytes = kernels::RowBytes(c.format, cols, c.name);
-  const std::byte* src = file.TensorData(in);
-  ParallelRows(in.rows(), n_threads, [&](int64_t begin, int64_t end) {
+  const std::byte* src =
+      file.TensorData(in) + static_cast<size_t>(row_begin) * in_row_bytes;
+  ParallelRows(row_end - row_begin, n_threads, [&](int64_t begin, int64_t end) {
     std::vector<float> row(static_cast<size_t>(cols));
     for (int64_t r = begin; r < end; ++r) {
       auto ur = static_cast<size_t>(r);
@@ -64,6 +64,21 @@ void ConvertTensor(const gguf::GgufFile& file, const gguf::TensorInfo& in,
                            cols);
     }
   });
+}
+
+// Converts the tensor block by block and streams each block to `writer`.
+void WriteConvertedTensor(const gguf::GgufFile& file,
+                          const gguf::TensorInfo& in, const TensorTypeChoice& c,
+                          int n_threads, std::vector<std::byte>& buffer,
+                          gguf::GgufWriter& writer) {
+  const size_t row_bytes = kernels::RowBytes(c.format, in.cols(), c.name);
+  const int64_t block_rows = RowsPerBlock(row_bytes);
+  for (int64_t begin = 0; begin < in.rows(); begin += block_rows) {
+    const int64_t end = std::min(in.rows(), begin + block_rows);
+    buffer.resize(static_cast<size_t>(end - begin) * row_bytes);
+    ConvertRows(file, in, c, begin, end, n_threads, buffer.data());
+    writer.WriteTensorPart(buffer);
+  }
 }
 
 // Copies the input's metadata in order, with general.file_type replaced
@@ -105,16 +120,13 @@ void WriteQuantized(const gguf::GgufFile& file, const FileFormat& format,
   for (const TensorTypeChoice& c : result.tensor_types) {
     writer.AddTensor(c.name, c.format, c.dims);
   }
-  std::vector<std::byte> buffer;  // one output tensor
+  std::vector<std::byte> buffer;  // one block of output rows
   const size_t count = result.tensor_types.size();
   for (size_t i = 0; i < count; ++i) {
     const TensorTypeChoice& c = result.tensor_types[i];
     if (options.progress) options.progress(i, count, c);
-    const gguf::TensorInfo& in = file.tensors()[i];
-    buffer.resize(kernels::RowBytes(c.format, in.cols(), c.name) *
-                  static_cast<size_t>(in.rows()));
-    ConvertTensor(file, in, c, options.n_threads, buffer.data());
-    writer.WriteTensor(buffer);
+    WriteConvertedTensor(file, file.tensors()[i], c, options.n_threads, buffer,
+                         writer);
   }
   writer.Finish();
 }

@@ -184,6 +184,42 @@ TEST_CASE("GGUF writer refuses bad shapes, sizes and missing tensor data",
                     "data for all 2 tensors)");
 }
 
+TEST_CASE("GGUF writer streams a tensor in parts to the same bytes",
+          "[engine][gguf]") {
+  std::vector<std::byte> whole;
+  GgufWriter a = MemoryWriter(whole);
+  a.AddTensor("t", kernels::Format::kF32, {4, 3});
+  a.AddTensor("s", kernels::Format::kF32, {2});
+  a.WriteTensor(Pattern(48, 1));
+  a.WriteTensor(Pattern(8, 2));
+  a.Finish();
+
+  std::vector<std::byte> parts;
+  GgufWriter b = MemoryWriter(parts);
+  b.AddTensor("t", kernels::Format::kF32, {4, 3});
+  b.AddTensor("s", kernels::Format::kF32, {2});
+  const std::vector<std::byte> t = Pattern(48, 1);
+  b.WriteTensorPart(std::span(t).subspan(0, 16));
+  b.WriteTensorPart(std::span(t).subspan(16, 32));
+  b.WriteTensorPart(Pattern(8, 2));
+  b.Finish();
+  CHECK(parts == whole);
+}
+
+TEST_CASE("GGUF writer refuses parts that overrun or leave a tensor short",
+          "[engine][gguf]") {
+  std::vector<std::byte> out;
+  GgufWriter w = MemoryWriter(out);
+  w.AddTensor("t", kernels::Format::kF32, {4});
+  w.WriteTensorPart(Pattern(12, 0));
+  CHECK_THROWS_WITH(w.WriteTensorPart(Pattern(8, 0)),
+                    "<memory>: data of tensor 't' overruns it: '8 bytes' "
+                    "(expected at most the 4 bytes left of 16)");
+  CHECK_THROWS_WITH(w.Finish(),
+                    "<memory>: tensor partly written: 't' (12 of 16 bytes; "
+                    "expected all of it)");
+}
+
 TEST_CASE("GGUF writer refuses an alignment that is not a power of two",
           "[engine][gguf]") {
   std::vector<std::byte> out;
