@@ -15,7 +15,9 @@
 #include <thread>
 
 namespace lapbench::engine {
-namespace {
+// The pool's internals. A named namespace, not an unnamed one, because
+// ThreadPool::State (external linkage) derives from PoolState.
+namespace pool_detail {
 
 // Spins before a waiting thread blocks in the kernel. Between two
 // operators of one token the gap is a few microseconds, so a worker that
@@ -124,9 +126,8 @@ std::pair<int64_t, int64_t> WorkerRange(int64_t n, int64_t grain, int index,
   return {begin, end};
 }
 
-// What the caller and the workers share. It lives in this file's unnamed
-// namespace so the helpers below can take it; ThreadPool::State derives
-// from it.
+// What the caller and the workers share. The helpers below take it;
+// ThreadPool::State derives from it.
 struct PoolState {
   int n_threads = 1;
   std::vector<int> cpus;
@@ -339,9 +340,10 @@ void StartWorkers(State& state) {
   }
 }
 
-}  // namespace
+}  // namespace pool_detail
 
-struct ThreadPool::State : PoolState {};
+// The helpers are found by argument-dependent lookup on State.
+struct ThreadPool::State : pool_detail::PoolState {};
 
 ThreadPool::ThreadPool(std::vector<int> cpus, int n_threads)
     : state_(std::make_unique<State>()) {
@@ -358,7 +360,7 @@ ThreadPool::ThreadPool(std::vector<int> cpus, int n_threads)
   state.pin_errors.assign(static_cast<size_t>(state.n_threads), 0);
   state.errors.resize(static_cast<size_t>(state.n_threads));
   if (!state.cpus.empty()) {
-    state.topology = std::make_unique<PinTopology>();
+    state.topology = std::make_unique<pool_detail::PinTopology>();
     for (int cpu : state.cpus) state.topology->CheckAllowed(cpu);
   }
   try {

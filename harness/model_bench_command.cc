@@ -28,6 +28,7 @@
 #include "engine/rss.h"
 #include "engine/thread_pool.h"
 #include "harness/commands.h"
+#include "harness/engine_choice.h"
 #include "kernels/registry.h"
 #include "probes/cpu_features.h"
 #include "probes/measure.h"
@@ -76,33 +77,6 @@ double Percentile(const std::vector<double>& sorted, double p) {
   const auto lo = static_cast<size_t>(std::floor(h));
   const size_t hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-// The first variant (most specialised first) that runs on this CPU and
-// has products for every format in `formats`.
-const kernels::Variant& PickVariant(const std::vector<kernels::Format>& formats,
-                                    const std::string& forced) {
-  const probes::CpuFeatures cpu = probes::DetectCpuFeatures();
-  if (!forced.empty()) return kernels::ForceVariant(forced, cpu);
-  for (const kernels::Variant& v : kernels::AllVariants()) {
-    if (!kernels::MissingFeatures(v, cpu).empty()) continue;
-    bool covers = true;
-    for (const kernels::Format f : formats) {
-      covers = covers && v.kernels->matvec[kernels::Slot(f)] != nullptr &&
-               v.kernels->matmul[kernels::Slot(f)] != nullptr;
-    }
-    if (covers) return v;
-  }
-  return kernels::FindVariant("ref");
-}
-
-kernels::Format ParseKvFormat(const std::string& name) {
-  const auto f = kernels::FormatFromName(name);
-  if (!f || (*f != kernels::Format::kF32 && *f != kernels::Format::kF16)) {
-    throw std::invalid_argument(
-        fmt::format("bad --kv-format: '{}' (expected f16 or f32)", name));
-  }
-  return *f;
 }
 
 // The machine limits the ratios divide by, measured in this run with the

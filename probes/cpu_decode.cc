@@ -2,8 +2,10 @@
 #include "probes/cpu_decode.h"
 
 #include <bit>
+#include <cctype>
+#include <charconv>
 #include <cstring>
-#include <regex>
+#include <string_view>
 
 namespace lapbench::probes {
 namespace {
@@ -196,12 +198,30 @@ CpuidClocks CpuidLeaf16Clocks(const CpuidLeaves& leaves) {
 }
 
 int BrandClockMhz(const std::string& brand) {
-  static const std::regex kClock(R"(@\s*([0-9]+(\.[0-9]+)?)\s*([GM])Hz)");
-  std::smatch match;
-  if (!std::regex_search(brand, match, kClock)) return 0;
-  double value = std::stod(match[1].str());
-  if (match[3].str() == "G") value *= 1000.0;
-  return static_cast<int>(value + 0.5);
+  // The clock follows an '@': "Intel(R) Core(TM) i7-8550U CPU @ 1.80GHz".
+  const std::string_view text = brand;
+  for (size_t at = text.find('@'); at != std::string_view::npos;
+       at = text.find('@', at + 1)) {
+    std::string_view rest = text.substr(at + 1);
+    while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest[0]))) {
+      rest.remove_prefix(1);
+    }
+    if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) {
+      continue;
+    }
+    double value = 0;
+    const auto [end, error] =
+        std::from_chars(rest.data(), rest.data() + rest.size(), value,
+                        std::chars_format::fixed);
+    if (error != std::errc()) continue;
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest[0]))) {
+      rest.remove_prefix(1);
+    }
+    if (rest.starts_with("GHz")) return static_cast<int>(value * 1000.0 + 0.5);
+    if (rest.starts_with("MHz")) return static_cast<int>(value + 0.5);
+  }
+  return 0;
 }
 
 uint64_t CpuidSupportedXcr0(const CpuidLeaves& leaves) {

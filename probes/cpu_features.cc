@@ -51,12 +51,6 @@ constexpr std::string_view kNames[kCpuFeatureCount] = {
     "avx512_fp16", "amx_tile", "amx_int8",    "amx_bf16",
 };
 
-CpuidRegs Cpuid(uint32_t leaf, uint32_t subleaf) {
-  CpuidRegs r;
-  __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
-  return r;
-}
-
 // XGETBV(0), only valid when CPUID.1:ECX.OSXSAVE is set.
 uint64_t ReadXcr0() {
   uint32_t eax = 0, edx = 0;
@@ -65,6 +59,12 @@ uint64_t ReadXcr0() {
 }
 
 }  // namespace
+
+CpuidRegs Cpuid(uint32_t leaf, uint32_t subleaf) {
+  CpuidRegs r;
+  __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
+  return r;
+}
 
 std::string_view CpuFeatureName(CpuFeature feature) {
   return kNames[CpuFeatures::Index(feature)];

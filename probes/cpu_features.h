@@ -60,6 +60,9 @@ struct FeatureLeaves {
   CpuidRegs leaf7_1;  // CPUID.(EAX=7, ECX=1); zero when absent
 };
 
+// Executes CPUID on this CPU.
+CpuidRegs Cpuid(uint32_t leaf, uint32_t subleaf);
+
 // XCR0 state-component bits the kernels' registers live in.
 inline constexpr uint64_t kXcr0Sse = 1u << 1;
 inline constexpr uint64_t kXcr0Avx = 1u << 2;

@@ -1,7 +1,6 @@
 // Reads the raw CPUID leaves of every logical CPU of the running machine.
 #include "probes/cpu_live.h"
 
-#include <cpuid.h>
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sched.h>
@@ -19,12 +18,6 @@ constexpr uint32_t kExtBase = 0x80000000u;
 constexpr uint32_t kMaxBasicLeaf = 0x40;
 constexpr uint32_t kMaxExtLeaf = kExtBase + 0x40;
 constexpr uint32_t kMaxSubleaves = 16;
-
-CpuidRegs Cpuid(uint32_t leaf, uint32_t subleaf) {
-  CpuidRegs r;
-  __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
-  return r;
-}
 
 // How many subleaves of `leaf` to read, and what ends the list.
 bool EndsSubleaves(uint32_t leaf, uint32_t subleaf, const CpuidRegs& r) {

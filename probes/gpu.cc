@@ -14,9 +14,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kDrmDir = "/sys/class/drm";
-constexpr uint16_t kIntel = 0x8086;
-constexpr uint16_t kAmd = 0x1002;
-constexpr uint16_t kNvidia = 0x10de;
 // An APU's carve-out is set in the BIOS (512 MiB to 8 GiB on most laptops);
 // laptop Radeon dGPUs start at 4 GiB. Strix Halo can carve out more, but it
 // is in the name table and never reaches this rule.
@@ -62,7 +59,7 @@ bool IsVirtualVendor(uint16_t vendor_id) {
 }
 
 void DecideAmd(GpuDevice& gpu) {
-  if (FindKnownGpu(kAmd, gpu.device_id.value_or(0)) != nullptr) {
+  if (FindKnownGpu(kPciVendorAmd, gpu.device_id.value_or(0)) != nullptr) {
     gpu.integrated = true;
     gpu.integrated_basis = "device id is a known AMD APU iGPU";
   } else if (gpu.vram_bytes) {
@@ -83,14 +80,14 @@ void DecideIntegrated(GpuDevice& gpu) {
   if (!gpu.vendor_id) {
     gpu.integrated = Reading<bool>::Missing(
         fmt::format("vendor unknown: {}", gpu.vendor_id.reason()));
-  } else if (*gpu.vendor_id == kIntel) {
+  } else if (*gpu.vendor_id == kPciVendorIntel) {
     gpu.integrated = IsIntelIgpuSlot(gpu.bus_id);
     gpu.integrated_basis =
         *gpu.integrated ? "Intel GPU at 00:02.0, the iGPU's fixed address"
                         : "Intel GPU off 00:02.0 (an Arc dGPU)";
-  } else if (*gpu.vendor_id == kAmd) {
+  } else if (*gpu.vendor_id == kPciVendorAmd) {
     DecideAmd(gpu);
-  } else if (*gpu.vendor_id == kNvidia) {
+  } else if (*gpu.vendor_id == kPciVendorNvidia) {
     gpu.integrated = false;
     gpu.integrated_basis = "NVIDIA GPUs in laptops are discrete";
   } else if (IsVirtualVendor(*gpu.vendor_id)) {

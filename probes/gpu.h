@@ -51,6 +51,11 @@ struct KnownGpu {
 };
 
 // The table's entry for a PCI vendor and device id; nullptr when unknown.
+// PCI vendor ids of the GPU makers laptops carry.
+inline constexpr uint16_t kPciVendorIntel = 0x8086;
+inline constexpr uint16_t kPciVendorAmd = 0x1002;
+inline constexpr uint16_t kPciVendorNvidia = 0x10de;
+
 const KnownGpu* FindKnownGpu(uint16_t vendor_id, uint16_t device_id);
 
 // The "gpu" section of `lapbench probe --json`

@@ -2,7 +2,6 @@
 #include "engine/gguf/file_hash.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "engine/gguf/gguf.h"
+#include "engine/sha256.h"
 
 namespace lapbench::engine::gguf {
 namespace {
@@ -21,9 +21,6 @@ constexpr size_t kChunkBytes = size_t{4} << 20;
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
-};
-struct DigestFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
 }  // namespace
@@ -36,16 +33,11 @@ std::string FileSha256Hex(const std::string& path) {
                                 "readable file)",
                                 std::strerror(errno)));
   }
-  std::unique_ptr<EVP_MD_CTX, DigestFree> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    throw GgufError(path, std::nullopt,
-                    "cannot start SHA-256: 'EVP_DigestInit_ex failed' "
-                    "(expected OpenSSL to provide SHA-256)");
-  }
+  Sha256 sha256;
   std::vector<unsigned char> chunk(kChunkBytes);
   uint64_t offset = 0;
   while (size_t n = std::fread(chunk.data(), 1, chunk.size(), file.get())) {
-    EVP_DigestUpdate(ctx.get(), chunk.data(), n);
+    sha256.Update(chunk.data(), n);
     offset += n;
   }
   if (std::ferror(file.get())) {
@@ -54,14 +46,7 @@ std::string FileSha256Hex(const std::string& path) {
                                 "the whole file readable)",
                                 std::strerror(errno)));
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_bytes = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &digest_bytes);
-  std::string hex;
-  for (unsigned int i = 0; i < digest_bytes; ++i) {
-    hex += fmt::format("{:02x}", digest[i]);
-  }
-  return hex;
+  return sha256.FinalHex();
 }
 
 }  // namespace lapbench::engine::gguf

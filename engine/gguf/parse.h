@@ -37,6 +37,10 @@ std::optional<uint64_t> TensorBytes(const GgmlType& type,
                                     std::span<const int64_t> dims);
 
 inline constexpr uint64_t kDefaultAlignment = 32;
+// ggml tensors have one to four dimensions.
+inline constexpr uint64_t kMaxTensorDims = 4;
+// The index of arrays among Value's alternatives.
+inline constexpr size_t kArrayIndex = static_cast<size_t>(ValueType::kArray);
 inline constexpr std::string_view kAlignmentKey = "general.alignment";
 
 }  // namespace lapbench::engine::gguf

@@ -26,11 +26,9 @@ constexpr uint64_t kHeaderBytes = 24;
 // (8), n_dims (4), one dim (8), a type (4) and an offset (8).
 constexpr uint64_t kMinKeyValueBytes = 8 + 4 + 1;
 constexpr uint64_t kMinTensorRecordBytes = 8 + 4 + 8 + 4 + 8;
-constexpr uint64_t kMaxDims = 4;
 // Nested arrays are legal but unused; the cap bounds the parser's stack.
 constexpr int kMaxArrayDepth = 16;
 constexpr uint32_t kValueTypeCount = 13;
-constexpr size_t kArrayIndex = static_cast<size_t>(ValueType::kArray);
 constexpr size_t kStringIndex = static_cast<size_t>(ValueType::kString);
 constexpr size_t kBoolIndex = static_cast<size_t>(ValueType::kBool);
 
@@ -430,10 +428,10 @@ std::vector<int64_t> Parser::ReadDims(std::string_view name) {
   uint64_t n_dims_at = pos_;
   auto n_dims =
       Read<uint32_t>(fmt::format("dimension count of tensor '{}'", name));
-  if (n_dims == 0 || n_dims > kMaxDims) {
+  if (n_dims == 0 || n_dims > kMaxTensorDims) {
     Fail(n_dims_at, fmt::format("bad dimension count of tensor '{}': '{}' "
                                 "(expected 1 to {})",
-                                name, n_dims, kMaxDims));
+                                name, n_dims, kMaxTensorDims));
   }
   std::vector<int64_t> dims;
   int64_t n_elems = 1;

@@ -7,11 +7,10 @@
 #include <utility>
 
 #include "engine/gguf/gguf.h"
+#include "engine/gguf/parse.h"
 
 namespace lapbench::engine::gguf {
 namespace {
-
-constexpr size_t kArrayIndex = static_cast<size_t>(ValueType::kArray);
 
 // Element i of array alternative I as a Value. The element types of
 // Array::Elements and the scalar types of Value::Storage share indexes.

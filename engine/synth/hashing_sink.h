@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 
+#include "engine/sha256.h"
+
 namespace lapbench::engine {
 
 // Writes bytes to a new file and computes their SHA-256 on the way, so a
@@ -28,10 +30,9 @@ class HashingFileSink {
   uint64_t size_bytes() const { return size_bytes_; }
 
  private:
-  struct Digest;
   std::string path_;
   std::FILE* file_ = nullptr;
-  std::unique_ptr<Digest> digest_;
+  Sha256 digest_;
   uint64_t size_bytes_ = 0;
 };
 

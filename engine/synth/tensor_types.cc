@@ -27,11 +27,6 @@ constexpr std::array<FileFormat, 7> kFileFormats = {{
 // The K-quant super-block: the output rule needs rows of whole blocks.
 constexpr int64_t kSuperBlockElems = 256;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(c));
@@ -91,8 +86,8 @@ ModelCounts CountTensors(std::span<const TensorSpec> tensors) {
   ModelCounts counts;
   for (const TensorSpec& t : tensors) {
     counts.has_output |= t.name == "output.weight";
-    counts.n_attn_v += EndsWith(t.name, ".attn_v.weight");
-    counts.n_ffn_down += EndsWith(t.name, ".ffn_down.weight");
+    counts.n_attn_v += t.name.ends_with(".attn_v.weight");
+    counts.n_ffn_down += t.name.ends_with(".ffn_down.weight");
   }
   return counts;
 }
@@ -114,13 +109,13 @@ void ChooseQuantized(const TensorSpec& t, const FileFormat& format,
     }
     return;
   }
-  if (EndsWith(t.name, ".attn_v.weight")) {
+  if (t.name.ends_with(".attn_v.weight")) {
     if (format.more_bits_mix && UseMoreBits(seen.n_attn_v, counts.n_attn_v)) {
       c.format = Format::kQ6_K;
       c.reason = TypeReason::kMoreBits;
     }
     ++seen.n_attn_v;
-  } else if (EndsWith(t.name, ".ffn_down.weight")) {
+  } else if (t.name.ends_with(".ffn_down.weight")) {
     if (format.more_bits_mix &&
         UseMoreBits(seen.n_ffn_down, counts.n_ffn_down)) {
       c.format = Format::kQ6_K;
@@ -175,7 +170,7 @@ std::vector<TensorTypeChoice> ChooseTensorTypes(
   for (const TensorSpec& t : tensors) {
     TensorTypeChoice c{t.name, t.dims, format.base,
                        pure ? TypeReason::kPure : TypeReason::kNominal, ""};
-    if (!IsMatrix(t) || EndsWith(t.name, "_norm.weight")) {
+    if (!IsMatrix(t) || t.name.ends_with("_norm.weight")) {
       c.format = Format::kF32;
       c.reason = TypeReason::kFloat32Kept;
     } else if (quantized && !pure) {

@@ -22,6 +22,9 @@ struct FileFormat {
   bool more_bits_mix = false;  // Q4_K_M: some attn_v/ffn_down get Q6_K
 };
 
+// general.quantization_version of the block layouts lapbench writes.
+inline constexpr uint32_t kQuantizationVersion = 2;
+
 // Every nominal format lapbench writes.
 std::span<const FileFormat> AllFileFormats();
 // The format called `name` (case-insensitive; "q4_k" means "q4_k_m").

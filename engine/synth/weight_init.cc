@@ -43,11 +43,6 @@ int64_t CentredLaneSum(uint64_t bits) {
 // each of variance (65536^2 - 1) / 12. sqrt is correctly rounded in IEEE.
 double LaneSumStd() { return std::sqrt((65536.0 * 65536.0 - 1.0) / 3.0); }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Head size of the layer whose Q/K norm is `t` ({head_dim}).
 float Gemma4QkNormCenter(const TensorSpec& t) {
   return static_cast<float>(
@@ -65,9 +60,9 @@ TensorInit InitFor(const ModelPreset& preset, const TensorSpec& t,
     init.fixed = RopeFreqFactors(preset);
     return init;
   }
-  if (EndsWith(t.name, "_norm.weight")) {
-    bool qk_norm = EndsWith(t.name, ".attn_q_norm.weight") ||
-                   EndsWith(t.name, ".attn_k_norm.weight");
+  if (t.name.ends_with("_norm.weight")) {
+    bool qk_norm = t.name.ends_with(".attn_q_norm.weight") ||
+                   t.name.ends_with(".attn_k_norm.weight");
     init.kind = TensorInit::Kind::kNearCenter;
     init.center = preset.arch == Architecture::kGemma4 && qk_norm
                       ? Gemma4QkNormCenter(t)

@@ -94,8 +94,10 @@ TEST_CASE(
     WARN("/proc/self/clear_refs refused the peak reset; not checked");
     return;
   }
+  // The peak comes back to the current RSS, whatever the allocator did
+  // with the freed block (a sanitizer's allocator keeps it resident).
   RssReading reset = ReadRss();
-  REQUIRE(reset.peak_bytes < after.peak_bytes);
+  REQUIRE(reset.peak_bytes <= reset.current_bytes + kCounterSlackBytes);
 }
 
 TEST_CASE(

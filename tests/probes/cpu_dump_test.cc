@@ -6,6 +6,7 @@
 #include <string>
 
 #include "probes/cpu.h"
+#include "probes/cpu_decode.h"
 #include "probes/cpuid_dump.h"
 #include "probes/probe_error.h"
 
@@ -228,6 +229,18 @@ TEST_CASE("Clocks come from leaf 0x16, which wins over the brand string",
   CHECK(icl.base_mhz.value_or(0) == 1500);
   CHECK(icl.max_mhz.value_or(0) == 3900);
   CHECK(HasWarning(icl, "brand string says 1300 MHz"));
+}
+
+TEST_CASE("The brand string's clock is read in GHz or MHz after an '@'",
+          "[probes][cpu]") {
+  CHECK(BrandClockMhz("Intel(R) Core(TM) i7-8550U CPU @ 1.80GHz") == 1800);
+  CHECK(BrandClockMhz("Intel(R) Pentium(R) III CPU @ 866MHz") == 866);
+  CHECK(BrandClockMhz("Some CPU @2.2 GHz") == 2200);
+  CHECK(BrandClockMhz("Weird @ name CPU @ 3.05GHz") == 3050);
+  CHECK(BrandClockMhz("AMD Ryzen 7 7840U w/ Radeon 780M Graphics") == 0);
+  CHECK(BrandClockMhz("CPU @ 2.80") == 0);
+  CHECK(BrandClockMhz("CPU @ GHz") == 0);
+  CHECK(BrandClockMhz("") == 0);
 }
 
 }  // namespace lapbench::probes

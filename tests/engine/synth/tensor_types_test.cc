@@ -92,7 +92,8 @@ TEST_CASE("Q4_K_M gives more bits to attn_v and ffn_down by position",
   CHECK(Choice(t, "blk.5.ffn_up.weight").format == Format::kQ4_K);
 }
 
-TEST_CASE("--pure gives every matrix the base type", "[engine][synth]") {
+TEST_CASE("A pure quantization gives every matrix the base type",
+          "[engine][synth]") {
   auto t = Table("tiny-gemma4", "q4_0", true);
   CHECK(Choice(t, "token_embd.weight").format == Format::kQ4_0);
   CHECK(Choice(t, "token_embd.weight").reason == TypeReason::kPure);
