@@ -4,15 +4,16 @@ JOBS ?= $(shell nproc)
 LAUNCHER := $(shell command -v ccache 2>/dev/null)
 CONFIGURE_FLAGS := $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER))
 
-.PHONY: run test test-release test-debug deps build build-debug format \
+.PHONY: run test test-release test-debug test-fuzz deps build build-debug format \
 	format-check clean fuzz
 
 run: build
 	./build/release/harness/lapbench probe
 
 # Everything CI runs: the format check, the release test suite, the same
-# suite built with AddressSanitizer and UBSan.
-test: format-check test-release test-debug
+# suite built with AddressSanitizer and UBSan, and a short fuzzing run of the
+# GGUF reader.
+test: format-check test-release test-debug test-fuzz
 
 test-release: build
 	ctest --preset release -j $(JOBS)
@@ -30,6 +31,9 @@ build: deps
 build-debug: deps
 	cmake --preset debug $(CONFIGURE_FLAGS) >/dev/null
 	cmake --build --preset debug -j $(JOBS)
+
+test-fuzz: deps
+	./scripts/fuzz-gguf.sh 20
 
 # The GGUF reader under libFuzzer for FUZZ_SECONDS (build/fuzz).
 FUZZ_SECONDS ?= 30
