@@ -29,6 +29,7 @@
 #include "engine/thread_pool.h"
 #include "harness/commands.h"
 #include "harness/engine_choice.h"
+#include "harness/timed_steps.h"
 #include "kernels/registry.h"
 #include "probes/cpu_features.h"
 #include "probes/measure.h"
@@ -37,7 +38,8 @@
 namespace lapbench::harness {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// Seed of the prompt token ids.
+constexpr uint64_t kPromptSeed = 0;
 
 struct ModelBenchArgs {
   std::string path;
@@ -51,10 +53,6 @@ struct ModelBenchArgs {
   double budget_s = 1.0;  // per machine measurement
   bool json = false;
 };
-
-double Seconds(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double>(to - from).count();
-}
 
 // CPU time of the whole process (every thread), in seconds.
 double ProcessCpuSeconds() {
@@ -168,19 +166,6 @@ MachineLimits MeasureLimits(const probes::Topology& topology,
   return limits;
 }
 
-// Reads one byte of every 4 KiB page of every tensor so the timed steps
-// do not pay for page faults; returns a sum the compiler cannot drop.
-uint64_t TouchTensorPages(const engine::gguf::GgufFile& file) {
-  constexpr size_t kPage = 4096;
-  uint64_t sum = 0;
-  for (const engine::gguf::TensorInfo& t : file.tensors()) {
-    const auto* data =
-        reinterpret_cast<const volatile uint8_t*>(file.TensorData(t));
-    for (size_t at = 0; at < t.size_bytes; at += kPage) sum += data[at];
-  }
-  return sum;
-}
-
 // Per tensor role (attn_q, ..., output, token_embd), the formats it is
 // stored in and how many tensors of each.
 using FormatsByRole = std::map<std::string, std::map<std::string, int>>;
@@ -241,38 +226,19 @@ struct BenchResult {
   FormatsByRole formats;
 };
 
-// Prompt token ids: a fixed spread over the vocabulary, never 0-3 (the
-// special pieces of the synthetic tokenizer).
-std::vector<int32_t> PromptTokens(int64_t n, int64_t n_vocab) {
-  std::vector<int32_t> tokens(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    tokens[static_cast<size_t>(i)] =
-        static_cast<int32_t>(4 + (i * 7919 + 13) % (n_vocab - 4));
-  }
-  return tokens;
-}
-
 // Prefill, then greedy decode steps, each timed; fills the time fields.
 void RunSteps(engine::Session& session, const engine::ModelConfig& config,
               const ModelBenchArgs& args, int n_threads, BenchResult& r) {
-  const std::vector<int32_t> prompt = PromptTokens(args.prompt, config.n_vocab);
-  const Clock::time_point start = Clock::now();
-  std::span<const float> logits = session.Prefill(prompt);
-  const Clock::time_point prefilled = Clock::now();
-  int32_t token = engine::Argmax(logits);
-  r.prefill_s = Seconds(start, prefilled);
-  r.ttft_s = Seconds(start, Clock::now());
+  const std::vector<int32_t> prompt =
+      PromptTokens(args.prompt, config.n_vocab, kPromptSeed);
+  const TimedPrefillResult prefill = TimedPrefill(session, prompt);
+  r.prefill_s = prefill.prefill_s;
+  r.ttft_s = prefill.ttft_s;
 
   r.load_before = LoadAverage1();
   const double cpu_before = ProcessCpuSeconds();
   const Clock::time_point decode_start = Clock::now();
-  r.decode_s.reserve(static_cast<size_t>(args.gen));
-  for (int64_t i = 0; i < args.gen; ++i) {
-    const Clock::time_point t0 = Clock::now();
-    logits = session.Decode(token);
-    r.decode_s.push_back(Seconds(t0, Clock::now()));
-    token = engine::Argmax(logits);
-  }
+  TimedDecode(session, prefill.first_token, args.gen, r.decode_s);
   const double wall = Seconds(decode_start, Clock::now());
   r.decode_cpu_s = ProcessCpuSeconds() - cpu_before;
   r.decode_cpu_share =

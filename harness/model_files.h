@@ -1,0 +1,41 @@
+// The model files a run loads: a preset's synthetic file, made once into a
+// cache directory, or a .gguf file as given; each with its SHA-256.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace lapbench::harness {
+
+// A model file ready to load.
+struct ModelFile {
+  std::string path;
+  std::string sha256;  // 64 hex digits
+};
+
+// Where synthetic model files are cached by default:
+// $XDG_CACHE_HOME/lapbench/models, else ~/.cache/lapbench/models, else
+// ./.lapbench-cache/models when neither variable is set.
+std::filesystem::path DefaultModelCacheDir();
+
+// Finds or makes model files, remembering each for the whole run.
+class ModelFiles {
+ public:
+  explicit ModelFiles(std::filesystem::path cache_dir)
+      : cache_dir_(std::move(cache_dir)) {}
+
+  // The file of `model` in `format`: `model` itself when it is a .gguf path
+  // (`is_file`), else `<cache>/<preset>-<format>.gguf`, made (seed 0)
+  // when absent: written under a temporary name and renamed, so a file
+  // with the final name is always whole. Its SHA-256 is kept next to it in
+  // `<file>.sha256`. Throws what making or reading the file throws.
+  const ModelFile& Get(const std::string& model, const std::string& format,
+                       bool is_file);
+
+ private:
+  std::filesystem::path cache_dir_;
+  std::map<std::string, ModelFile> known_;
+};
+
+}  // namespace lapbench::harness
