@@ -116,26 +116,41 @@ Suite OneCaseSuite(const json& c, const std::string& path) {
   return one;
 }
 
+// The case as the suite asked for it ("best", "all" and the file mark
+// included).
+Case CaseFrom(const json& c, const std::string& path) {
+  Case spec;
+  spec.id = Field<int>(c, path, "id");
+  spec.model = Field<std::string>(c, path, "model");
+  spec.format = Field<std::string>(c, path, "format");
+  spec.variant = Field<std::string>(c, path, "variant");
+  const json threads = Field<json>(c, path, "threads");
+  spec.threads =
+      threads.is_string() ? kAllThreads : Field<int>(c, path, "threads");
+  spec.placement = Field<std::string>(c, path, "placement");
+  spec.kv_type = Field<std::string>(c, path, "kv_type");
+  spec.prompt_tokens = Field<int64_t>(c, path, "prompt_tokens");
+  spec.gen_tokens = Field<int64_t>(c, path, "gen_tokens");
+  return spec;
+}
+
 PlannedCase ReplayCase(const json& c, const std::string& path,
                        const MeasurePolicy& policy, const Machine& machine) {
-  if (!Field<bool>(c, path, "runnable")) {
-    PlannedCase skipped;
+  PlannedCase planned;
+  if (Field<bool>(c, path, "runnable")) {
+    Suite one = OneCaseSuite(c, path);
+    one.policy = policy;
+    planned = PlanSuite(one, machine).cases.at(0);
+  } else {
     const json resolved = Field<json>(c, path, "resolved");
-    skipped.spec.id = Field<int>(c, path, "id");
-    skipped.spec.model = Field<std::string>(c, path, "model");
-    skipped.spec.placement = Field<std::string>(c, path, "placement");
-    skipped.spec.kv_type = Field<std::string>(c, path, "kv_type");
-    skipped.format = Field<std::string>(resolved, path, "format");
-    skipped.variant = Field<std::string>(resolved, path, "variant");
-    skipped.n_threads = Field<int>(resolved, path, "threads");
-    skipped.skip_reason = Field<std::string>(c, path, "skip_reason");
-    return skipped;
+    const std::string rpath = path + ".resolved";
+    planned.format = Field<std::string>(resolved, rpath, "format");
+    planned.variant = Field<std::string>(resolved, rpath, "variant");
+    planned.n_threads = Field<int>(resolved, rpath, "threads");
+    planned.cpus = Field<std::vector<int>>(resolved, rpath, "cpus");
+    planned.skip_reason = Field<std::string>(c, path, "skip_reason");
   }
-  Suite one = OneCaseSuite(c, path);
-  one.policy = policy;
-  Plan plan = PlanSuite(one, machine);
-  PlannedCase planned = plan.cases.at(0);
-  planned.spec.id = Field<int>(c, path, "id");
+  planned.spec = CaseFrom(c, path);
   return planned;
 }
 
