@@ -35,6 +35,8 @@ void StoreSha256(const fs::path& path, const std::string& hex) {
 std::string MakeCachedModel(const std::string& preset,
                             const std::string& format, const fs::path& path) {
   fs::create_directories(path.parent_path());
+  fmt::print(stderr, "lapbench: info: making synthetic model {} {} in {}\n",
+             preset, format, path.parent_path().string());
   const std::string temp =
       fmt::format("{}.tmp-{}", path.string(), static_cast<long>(getpid()));
   const engine::MadeModel made = engine::MakeModel(

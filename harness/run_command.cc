@@ -221,9 +221,12 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
   cmd->add_option("--out", a.out_dir,
                   "Write cases.jsonl and report.json to DIR (default: "
                   "results/<UTC time>-<suite>)");
-  cmd->add_option("--replay", a.replay,
-                  "Run the cases of a report.json again, with its seed")
-      ->check(CLI::ExistingFile);
+  CLI::Option* replay =
+      cmd->add_option("--replay", a.replay,
+                      "Run the cases of a report.json again, with its seed")
+          ->check(CLI::ExistingFile);
+  replay->excludes(cmd->get_option("--suite"));
+  for (CLI::Option* list : a.options) replay->excludes(list);
   cmd->add_option("--seed", a.seed, "Seed of the prompt token ids")
       ->capture_default_str();
   cmd->add_option("--model-cache", a.model_cache,
