@@ -125,8 +125,9 @@ reports::CaseMetrics MetricsOf(RunSamples& s) {
 void MeasureCase(const PlannedCase& planned, ModelFiles& files,
                  const CaseRunOptions& options, reports::CaseResult& r) {
   const Clock::time_point start = Clock::now();
-  const ModelFile& file = files.Get(planned.spec.model, planned.format,
-                                    planned.spec.format == kFileFormatMark);
+  const ModelFile& file =
+      files.Get(planned.spec.model, planned.format,
+                planned.spec.format == kFileFormatMark, options.stop);
   r.spec.model_path = file.path;
   r.spec.model_sha256 = file.sha256;
   Loaded l = LoadCase(planned, file.path, r.load_s);
@@ -185,6 +186,9 @@ reports::CaseResult RunCase(const PlannedCase& planned, ModelFiles& files,
   }
   try {
     MeasureCase(planned, files, options, r);
+  } catch (const MakingStopped&) {
+    r.status = reports::CaseStatus::kAbandoned;
+    r.reason = options.stop_reason ? options.stop_reason() : "stopped";
   } catch (const std::exception& e) {
     r.status = reports::CaseStatus::kFailed;
     r.reason = e.what();

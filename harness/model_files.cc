@@ -33,7 +33,8 @@ void StoreSha256(const fs::path& path, const std::string& hex) {
 // Makes the synthetic file of `preset` in `format` at `path` through a
 // temporary name; returns its SHA-256.
 std::string MakeCachedModel(const std::string& preset,
-                            const std::string& format, const fs::path& path) {
+                            const std::string& format, const fs::path& path,
+                            const std::function<bool()>& stop) {
   fs::create_directories(path.parent_path());
   fmt::print(stderr, "lapbench: info: making synthetic model {} {} in {}\n",
              preset, format, path.parent_path().string());
@@ -67,7 +68,8 @@ fs::path DefaultModelCacheDir() {
 }
 
 const ModelFile& ModelFiles::Get(const std::string& model,
-                                 const std::string& format, bool is_file) {
+                                 const std::string& format, bool is_file,
+                                 const std::function<bool()>& stop) {
   const std::string key = is_file ? model : model + "-" + format;
   if (auto it = known_.find(key); it != known_.end()) return it->second;
   ModelFile file;
@@ -78,7 +80,7 @@ const ModelFile& ModelFiles::Get(const std::string& model,
     const fs::path path = cache_dir_ / (key + ".gguf");
     file.path = path.string();
     if (!fs::exists(path)) {
-      file.sha256 = MakeCachedModel(model, format, path);
+      file.sha256 = MakeCachedModel(model, format, path, stop);
     } else {
       file.sha256 = ReadStoredSha256(path);
       if (file.sha256.empty()) {

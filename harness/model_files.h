@@ -3,7 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace lapbench::harness {
@@ -19,6 +21,13 @@ struct ModelFile {
 // ./.lapbench-cache/models when neither variable is set.
 std::filesystem::path DefaultModelCacheDir();
 
+// Thrown when a stop request ends the making of a model file (the partial
+// file is removed).
+class MakingStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Finds or makes model files, remembering each for the whole run.
 class ModelFiles {
  public:
@@ -29,9 +38,11 @@ class ModelFiles {
   // (`is_file`), else `<cache>/<preset>-<format>.gguf`, made (seed 0)
   // when absent: written under a temporary name and renamed, so a file
   // with the final name is always whole. Its SHA-256 is kept next to it in
-  // `<file>.sha256`. Throws what making or reading the file throws.
+  // `<file>.sha256`. Before each tensor of a file being made, `stop` (when
+  // set) is asked; a true ends the making with MakingStopped. Throws what
+  // making or reading the file throws.
   const ModelFile& Get(const std::string& model, const std::string& format,
-                       bool is_file);
+                       bool is_file, const std::function<bool()>& stop = {});
 
  private:
   std::filesystem::path cache_dir_;

@@ -53,8 +53,10 @@ CaseRunOptions OptionsFor(const RunSetup& setup, size_t index, double run_s) {
                   static_cast<int>(setup.plan.cases.size()));
     const Plan* plan = &setup.plan;
     options.progress = [label, plan, index](const RepProgress& p) {
-      fmt::print(stderr, "\r\033[K{}  {} {:.1f} tok/s  ~{} left", label,
-                 p.warmup ? "warm-up" : "decode", p.decode_tokens_per_s,
+      const std::string rate =
+          p.warmup ? fmt::format("warm-up run {}", p.rep)
+                   : fmt::format("decode {:.1f} tok/s", p.decode_tokens_per_s);
+      fmt::print(stderr, "\r\033[K{}  {}  ~{} left", label, rate,
                  FormatDuration(RemainingS(*plan, index, p.elapsed_s)));
     };
   }
