@@ -40,8 +40,16 @@ std::string MakeCachedModel(const std::string& preset,
              preset, format, path.parent_path().string());
   const std::string temp =
       fmt::format("{}.tmp-{}", path.string(), static_cast<long>(getpid()));
-  const engine::MadeModel made = engine::MakeModel(
-      engine::FindPreset(preset), engine::FindFileFormat(format), temp);
+  engine::MakeModelOptions options;
+  options.progress = [&stop, &path](size_t, size_t,
+                                    const engine::TensorTypeChoice&) {
+    if (stop && stop()) {
+      throw MakingStopped("stopped making model file: '" + path.string() + "'");
+    }
+  };
+  const engine::MadeModel made =
+      engine::MakeModel(engine::FindPreset(preset),
+                        engine::FindFileFormat(format), temp, options);
   std::error_code error;
   fs::rename(temp, path, error);
   if (error) {

@@ -130,6 +130,7 @@ TEST_CASE("a stop request abandons the case in flight with its full runs") {
   const fs::path dir = TestDir("abandon");
   const RunSetup setup = TinySetup(dir);
   ModelFiles files(dir / "models");
+  files.Get("tiny-llama", "q4_0", false);  // made before the checks count
   CaseRunOptions options;
   options.policy = setup.suite.policy;
   options.policy.warmup_runs = 0;
@@ -142,6 +143,21 @@ TEST_CASE("a stop request abandons the case in flight with its full runs") {
   CHECK(r.status == CaseStatus::kAbandoned);
   CHECK(r.reason == "test stop");
   CHECK(r.metrics.decode_tokens_per_s.samples.size() == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a stop request while its model is made abandons the case") {
+  const fs::path dir = TestDir("making");
+  const RunSetup setup = TinySetup(dir);
+  ModelFiles files(dir / "models");
+  CaseRunOptions options;
+  options.policy = setup.suite.policy;
+  options.stop = [] { return true; };
+  options.stop_reason = [] { return std::string("test stop"); };
+  const reports::CaseResult r = RunCase(setup.plan.cases[0], files, options);
+  CHECK(r.status == CaseStatus::kAbandoned);
+  CHECK(r.reason == "test stop");
+  CHECK(fs::is_empty(dir / "models"));
   fs::remove_all(dir);
 }
 
