@@ -18,13 +18,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Seconds the plan still expects after case `index` has run `elapsed_s`.
-double RemainingS(const Plan& plan, size_t index, double elapsed_s) {
-  double left = std::max(0.0, plan.cases[index].estimate.min_s - elapsed_s);
+// How long cases take against the plan's estimate: actual seconds over
+// estimated seconds of the runnable cases finished so far (1 before any).
+struct Pace {
+  double actual_s = 0;
+  double estimated_s = 0;
+  double Scale() const {
+    return estimated_s > 0 && actual_s > 0 ? actual_s / estimated_s : 1;
+  }
+};
+
+// Seconds still expected after case `index` has run `elapsed_s`: the
+// plan's estimates scaled by the pace so far.
+double RemainingS(const Plan& plan, const Pace& pace, size_t index,
+                  double elapsed_s) {
+  double left = plan.cases[index].estimate.min_s;
   for (size_t j = index + 1; j < plan.cases.size(); ++j) {
     left += plan.cases[j].estimate.min_s;
   }
-  return left;
+  return std::max(0.0, left * pace.Scale() - elapsed_s);
 }
 
 // This case's share of what is left of the suite's budget: it stops at
@@ -39,7 +51,8 @@ double CaseBudgetS(const RunSetup& setup, size_t index, double run_s) {
   return std::max(1e-9, (total - run_s) / static_cast<double>(left));
 }
 
-CaseRunOptions OptionsFor(const RunSetup& setup, size_t index, double run_s) {
+CaseRunOptions OptionsFor(const RunSetup& setup, const Pace& pace, size_t index,
+                          double run_s) {
   CaseRunOptions options;
   options.policy = setup.suite.policy;
   options.seed = setup.seed;
@@ -52,12 +65,14 @@ CaseRunOptions OptionsFor(const RunSetup& setup, size_t index, double run_s) {
         CaseLabel(planned, static_cast<int>(index) + 1,
                   static_cast<int>(setup.plan.cases.size()));
     const Plan* plan = &setup.plan;
-    options.progress = [label, plan, index](const RepProgress& p) {
+    const Pace* pacing = &pace;
+    options.progress = [label, plan, pacing, index](const RepProgress& p) {
       const std::string rate =
           p.warmup ? fmt::format("warm-up run {}", p.rep)
                    : fmt::format("decode {:.1f} tok/s", p.decode_tokens_per_s);
-      fmt::print(stderr, "\r\033[K{}  {}  ~{} left", label, rate,
-                 FormatDuration(RemainingS(*plan, index, p.elapsed_s)));
+      fmt::print(
+          stderr, "\r\033[K{}  {}  ~{} left", label, rate,
+          FormatDuration(RemainingS(*plan, *pacing, index, p.elapsed_s)));
     };
   }
   return options;
@@ -95,10 +110,15 @@ reports::Report RunPlan(const RunSetup& setup) {
   reports::Report report = StartReport(setup);
   ModelFiles files(setup.model_cache_dir);
   const Clock::time_point start = Clock::now();
+  Pace pace;
   for (size_t i = 0; i < setup.plan.cases.size() && !StopRequested(); ++i) {
     const double run_s = Seconds(start, Clock::now());
     reports::CaseResult result =
-        RunCase(setup.plan.cases[i], files, OptionsFor(setup, i, run_s));
+        RunCase(setup.plan.cases[i], files, OptionsFor(setup, pace, i, run_s));
+    if (setup.plan.cases[i].runnable) {
+      pace.actual_s += Seconds(start, Clock::now()) - run_s;
+      pace.estimated_s += setup.plan.cases[i].estimate.min_s;
+    }
     LogCase(setup, i, result);
     AppendLineDurably(jsonl, reports::ToJson(result).dump());
     report.cases.push_back(std::move(result));
