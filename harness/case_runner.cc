@@ -100,8 +100,8 @@ bool Enough(const RunSamples& s, const CaseRunOptions& options,
       reports::MedianConfidenceInterval(KeyRate(s)), p.target_rel_ci);
 }
 
-void Report(const CaseRunOptions& options, int rep, bool warmup,
-            const RunSamples& s, double elapsed_s) {
+void ReportProgress(const CaseRunOptions& options, int rep, bool warmup,
+                    const RunSamples& s, double elapsed_s) {
   if (!options.progress) return;
   const std::vector<double>& rate = KeyRate(s);
   options.progress({rep, warmup, options.policy.max_reps,
@@ -138,13 +138,14 @@ void MeasureCase(const PlannedCase& planned, ModelFiles& files,
   bool stopped = false;
   for (int i = 1; i <= options.policy.warmup_runs && !stopped; ++i) {
     stopped = !RunOnce(*l.session, prompt, gen, options, warm);
-    if (!stopped) Report(options, i, true, s, Seconds(start, Clock::now()));
+    if (!stopped)
+      ReportProgress(options, i, true, s, Seconds(start, Clock::now()));
   }
   for (int rep = 1; !stopped; ++rep) {
     stopped = !RunOnce(*l.session, prompt, gen, options, s);
     if (stopped) break;
     const double elapsed_s = Seconds(start, Clock::now());
-    Report(options, rep, false, s, elapsed_s);
+    ReportProgress(options, rep, false, s, elapsed_s);
     if (Enough(s, options, elapsed_s)) break;
   }
   r.status = stopped ? reports::CaseStatus::kAbandoned
