@@ -34,6 +34,7 @@
 #include "probes/cpu_features.h"
 #include "probes/measure.h"
 #include "probes/topology.h"
+#include "reports/stats.h"
 
 namespace lapbench::harness {
 namespace {
@@ -65,16 +66,6 @@ double ProcessCpuSeconds() {
 double LoadAverage1() {
   double load[1] = {0};
   return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
-
-// Percentile of sorted `v` by linear interpolation between order
-// statistics (Hyndman-Fan type 7).
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const double h = (static_cast<double>(sorted.size()) - 1) * p;
-  const auto lo = static_cast<size_t>(std::floor(h));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 // The machine limits the ratios divide by, measured in this run with the
@@ -368,15 +359,16 @@ void PrintText(const BenchResult& r, const BenchSummary& s,
   fmt::print(
       "decode {} tokens: {:.2f} tok/s, per token p50 {:.1f} ms, p90 "
       "{:.1f} ms, p99 {:.1f} ms, max {:.1f} ms\n",
-      args.gen, s.decode_tok_s, Percentile(s.sorted_s, 0.5) * kMs,
-      Percentile(s.sorted_s, 0.9) * kMs, Percentile(s.sorted_s, 0.99) * kMs,
+      args.gen, s.decode_tok_s, reports::Percentile(s.sorted_s, 0.5) * kMs,
+      reports::Percentile(s.sorted_s, 0.9) * kMs,
+      reports::Percentile(s.sorted_s, 0.99) * kMs,
       s.sorted_s.empty() ? 0 : s.sorted_s.back() * kMs);
   fmt::print(
       "  roofline {:.2f} tok/s ({:.1f} MB read per token): {:.3f} of "
       "it, {:.2f} GB/s achieved\n",
       s.roofline_tok_s, s.bytes_per_token / 1e6, s.roofline_fraction,
       s.decode_tok_s * s.bytes_per_token / kGB);
-  const double p50_tok_s = 1 / Percentile(s.sorted_s, 0.5);
+  const double p50_tok_s = 1 / reports::Percentile(s.sorted_s, 0.5);
   fmt::print("  at the median step: {:.2f} tok/s, {:.3f} of the roofline\n",
              p50_tok_s, p50_tok_s / s.roofline_tok_s);
   fmt::print(
@@ -421,15 +413,15 @@ nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
       {"gen_tokens", args.gen},
       {"decode_tokens_per_s", s.decode_tok_s},
       {"decode_step_s",
-       {{"p50", Percentile(s.sorted_s, 0.5)},
-        {"p90", Percentile(s.sorted_s, 0.9)},
-        {"p99", Percentile(s.sorted_s, 0.99)},
+       {{"p50", reports::Percentile(s.sorted_s, 0.5)},
+        {"p90", reports::Percentile(s.sorted_s, 0.9)},
+        {"p99", reports::Percentile(s.sorted_s, 0.99)},
         {"max", s.sorted_s.empty() ? 0 : s.sorted_s.back()}}},
       {"decode_bytes_per_token", s.bytes_per_token},
       {"roofline_tokens_per_s", s.roofline_tok_s},
       {"roofline_fraction", s.roofline_fraction},
       {"roofline_fraction_p50",
-       1 / Percentile(s.sorted_s, 0.5) / s.roofline_tok_s},
+       1 / reports::Percentile(s.sorted_s, 0.5) / s.roofline_tok_s},
       {"decode_cpu_share", r.decode_cpu_share},
       {"decode_bytes_per_cpu_s", s.bytes_per_cpu_s},
       {"load_average_1m", {r.load_before, r.load_after}},
