@@ -12,6 +12,7 @@
 
 #include "engine/memory_plan.h"
 #include "harness/commands.h"
+#include "harness/environment.h"
 #include "harness/model_files.h"
 #include "harness/plan.h"
 #include "harness/run_loop.h"
@@ -136,6 +137,25 @@ void PrintEstimate(const Plan& plan) {
   for (const std::string& note : plan.notes) fmt::print("note: {}\n", note);
 }
 
+// The environment check's warnings (printed, and kept for the report) and
+// the checks it could not make.
+void AddEnvironment(const probes::HardwareProfile& profile, const RunArgs& args,
+                    RunSetup& setup) {
+  EnvironmentOptions options;
+  // A bandwidth measurement just kept every CPU busy for its budget.
+  if (args.measure) {
+    options.own_load = static_cast<double>(
+        MachineFromProfile(profile).placements.front().cpus.size());
+  }
+  const EnvironmentReport env =
+      CheckEnvironment(profile, probes::FsRoot(args.sysfs_root), options);
+  for (const EnvironmentWarning& w : env.warnings) {
+    fmt::print(stderr, "lapbench: warning: {}\n", w.message);
+    setup.environment_warnings.push_back(w.code + ": " + w.message);
+  }
+  setup.environment_not_checked = env.not_checked;
+}
+
 // The suite and plan of the run: a report's to replay, or the suite's with
 // the overrides applied.
 std::pair<Suite, Plan> SuiteAndPlan(const RunArgs& args, const Machine& machine,
@@ -162,6 +182,7 @@ int RunRun(const RunArgs& args) {
   if (args.dry_run) return kExitOk;
 
   RunSetup setup;
+  AddEnvironment(profile, args, setup);
   setup.machine = probes::ToJson(profile);
   setup.seed = seed;
   setup.out_dir = args.out_dir.empty() ? DefaultOutDir(suite.name)

@@ -86,6 +86,7 @@ reports::Report StartReport(const RunSetup& setup) {
   report.seed = setup.seed;
   report.started_utc = reports::UtcNow();
   report.environment_warnings = setup.environment_warnings;
+  report.environment_not_checked = setup.environment_not_checked;
   return report;
 }
 

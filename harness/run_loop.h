@@ -24,6 +24,7 @@ struct RunSetup {
   std::filesystem::path out_dir;
   std::filesystem::path model_cache_dir;
   std::vector<std::string> environment_warnings;
+  std::vector<std::string> environment_not_checked;
   // Progress on stderr as one updating line (a terminal) or as one log
   // line per case.
   bool terminal = false;

@@ -158,6 +158,7 @@ json ToJson(const Report& report) {
           {"partial", report.partial},
           {"partial_reason", report.partial_reason},
           {"environment_warnings", report.environment_warnings},
+          {"environment_not_checked", report.environment_not_checked},
           {"cases", cases}};
 }
 

@@ -127,7 +127,10 @@ struct Report {
   std::string finished_utc;  // empty while running
   bool partial = false;
   std::string partial_reason;  // empty unless partial
+  // "<code>: <message>" per warning of the environment check.
   std::vector<std::string> environment_warnings;
+  // "not checked: <check>: <reason>" per check that could not run.
+  std::vector<std::string> environment_not_checked;
   std::vector<CaseResult> cases;
 };
 

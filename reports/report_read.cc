@@ -210,6 +210,8 @@ Report ReportFromJson(const json& json_report) {
   report.partial_reason = f.String("partial_reason");
   report.environment_warnings =
       f.List<std::string>("environment_warnings", IsString, "a string");
+  report.environment_not_checked =
+      f.List<std::string>("environment_not_checked", IsString, "a string");
   const json& cases = f.Array("cases");
   for (size_t i = 0; i < cases.size(); ++i) {
     report.cases.push_back(

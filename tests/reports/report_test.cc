@@ -16,7 +16,8 @@ Report SampleReport() {
   report.finished_utc = "2026-12-04T09:13:00Z";
   report.partial = true;
   report.partial_reason = "interrupted by SIGINT";
-  report.environment_warnings = {"on battery"};
+  report.environment_warnings = {"battery: on battery"};
+  report.environment_not_checked = {"not checked: turbo: no cpufreq"};
   CaseResult measured;
   measured.spec = {1, "tiny-llama", "/tmp/m.gguf", "ab12", "q4_0", "avx2",
                    1, "all",        {0},           "f16",  16,     8};
