@@ -29,6 +29,7 @@
 #include "engine/thread_pool.h"
 #include "harness/commands.h"
 #include "harness/engine_choice.h"
+#include "harness/model_prep.h"
 #include "kernels/registry.h"
 #include "probes/cpu_features.h"
 #include "probes/measure.h"
@@ -168,19 +169,6 @@ MachineLimits MeasureLimits(const probes::Topology& topology,
   return limits;
 }
 
-// Reads one byte of every 4 KiB page of every tensor so the timed steps
-// do not pay for page faults; returns a sum the compiler cannot drop.
-uint64_t TouchTensorPages(const engine::gguf::GgufFile& file) {
-  constexpr size_t kPage = 4096;
-  uint64_t sum = 0;
-  for (const engine::gguf::TensorInfo& t : file.tensors()) {
-    const auto* data =
-        reinterpret_cast<const volatile uint8_t*>(file.TensorData(t));
-    for (size_t at = 0; at < t.size_bytes; at += kPage) sum += data[at];
-  }
-  return sum;
-}
-
 // Per tensor role (attn_q, ..., output, token_embd), the formats it is
 // stored in and how many tensors of each.
 using FormatsByRole = std::map<std::string, std::map<std::string, int>>;
@@ -240,17 +228,6 @@ struct BenchResult {
   std::optional<uint64_t> rss_anon_bytes;
   FormatsByRole formats;
 };
-
-// Prompt token ids: a fixed spread over the vocabulary, never 0-3 (the
-// special pieces of the synthetic tokenizer).
-std::vector<int32_t> PromptTokens(int64_t n, int64_t n_vocab) {
-  std::vector<int32_t> tokens(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    tokens[static_cast<size_t>(i)] =
-        static_cast<int32_t>(4 + (i * 7919 + 13) % (n_vocab - 4));
-  }
-  return tokens;
-}
 
 // Prefill, then greedy decode steps, each timed; fills the time fields.
 void RunSteps(engine::Session& session, const engine::ModelConfig& config,
