@@ -115,7 +115,8 @@ class Monitor {
   // Precondition: not running.
   void Start();
   // Stops the thread, takes a last sample and returns the series. Between
-  // 2 and 2 + (seconds since Start) / interval samples.
+  // 2 and 2 + (seconds since Start) / interval samples. Precondition:
+  // Start was called.
   MonitorSeries Stop();
   // The samples so far (a copy; safe while running).
   std::vector<MonitorSample> Samples() const;

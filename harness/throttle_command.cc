@@ -190,16 +190,21 @@ EnvironmentReport CheckThisMachine() {
   return env;
 }
 
-// Loads the model, prefills the prompt and runs the monitored decode loop.
-ThrottleResult RunThrottle(const ThrottleArgs& args) {
-  ThrottleResult r;
-  const double duration_s = ParseDurationS(args.duration, "--duration");
-  r.interval_s = ParseDurationS(args.interval, "--interval");
+// The prompt must leave room to decode before the first context reset.
+void CheckPromptFits(const ThrottleArgs& args) {
   if (args.prompt >= args.n_ctx) {
     throw std::invalid_argument(
         fmt::format("--prompt: '{}' (expected fewer than --ctx, {} tokens)",
                     args.prompt, args.n_ctx));
   }
+}
+
+// Loads the model, prefills the prompt and runs the monitored decode loop.
+ThrottleResult RunThrottle(const ThrottleArgs& args) {
+  ThrottleResult r;
+  const double duration_s = ParseDurationS(args.duration, "--duration");
+  r.interval_s = ParseDurationS(args.interval, "--interval");
+  CheckPromptFits(args);
   r.environment = CheckThisMachine();
   r.model_file = ResolveModelFile(args.model, args.format,
                                   args.model_dir.empty()
