@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/model/forward.h"
@@ -190,6 +191,12 @@ EnvironmentReport CheckThisMachine() {
   return env;
 }
 
+// --threads, or every logical CPU when it is 0.
+int ThreadCount(const ThrottleArgs& args) {
+  if (args.threads > 0) return args.threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 // The prompt must leave room to decode before the first context reset.
 void CheckPromptFits(const ThrottleArgs& args) {
   if (args.prompt >= args.n_ctx) {
@@ -216,7 +223,7 @@ ThrottleResult RunThrottle(const ThrottleArgs& args) {
   const kernels::Variant& variant =
       PickVariant(engine::MatrixFormats(model->weights), args.variant);
   r.variant = std::string(variant.name);
-  engine::ThreadPool pool({}, args.threads);
+  engine::ThreadPool pool({}, ThreadCount(args));
   r.threads = pool.n_threads();
   engine::SessionOptions options;
   options.n_ctx = args.n_ctx;
