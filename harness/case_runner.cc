@@ -11,6 +11,7 @@
 #include "engine/rss.h"
 #include "engine/thread_pool.h"
 #include "harness/engine_choice.h"
+#include "harness/model_prep.h"
 #include "harness/timed_steps.h"
 #include "reports/stats.h"
 

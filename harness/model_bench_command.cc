@@ -29,6 +29,7 @@
 #include "engine/thread_pool.h"
 #include "harness/commands.h"
 #include "harness/engine_choice.h"
+#include "harness/model_prep.h"
 #include "harness/timed_steps.h"
 #include "kernels/registry.h"
 #include "probes/cpu_features.h"

@@ -65,16 +65,6 @@ std::string MakeCachedModel(const std::string& preset,
 
 }  // namespace
 
-fs::path DefaultModelCacheDir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    return fs::path(xdg) / "lapbench" / "models";
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return fs::path(home) / ".cache" / "lapbench" / "models";
-  }
-  return fs::path(".lapbench-cache") / "models";
-}
-
 const ModelFile& ModelFiles::Get(const std::string& model,
                                  const std::string& format, bool is_file,
                                  const std::function<bool()>& stop) {

@@ -1,5 +1,7 @@
 // The model files a run loads: a preset's synthetic file, made once into a
-// cache directory, or a .gguf file as given; each with its SHA-256.
+// cache directory (by default harness/model_prep.h's DefaultModelDir, and
+// named as ResolveModelFile names it, so the commands share the files), or
+// a .gguf file as given; each with its SHA-256.
 #pragma once
 
 #include <filesystem>
@@ -15,11 +17,6 @@ struct ModelFile {
   std::string path;
   std::string sha256;  // 64 hex digits
 };
-
-// Where synthetic model files are cached by default:
-// $XDG_CACHE_HOME/lapbench/models, else ~/.cache/lapbench/models, else
-// ./.lapbench-cache/models when neither variable is set.
-std::filesystem::path DefaultModelCacheDir();
 
 // Thrown when a stop request ends the making of a model file (the partial
 // file is removed).

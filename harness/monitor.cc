@@ -56,6 +56,18 @@ void NoteIfNeverRead(
                               get(samples.back()).reason()));
 }
 
+// The clock from a chain of dependent adds, or missing when even its best
+// repetition was preempted (as under other processes' load).
+probes::Reading<double> MeasureUnpreemptedClock(double budget_s) {
+  double share = 0;
+  const probes::Reading<double> hz = probes::MeasureClockHz(budget_s, &share);
+  if (!hz || share >= kMinClockCpuShare) return hz;
+  return probes::Reading<double>::Missing(fmt::format(
+      "clock chain preempted: its best run got {:.0f}% of a CPU (expected at "
+      "least {:.0f}%)",
+      share * 100, kMinClockCpuShare * 100));
+}
+
 }  // namespace
 
 EnergyCounter::EnergyCounter(probes::Reading<uint64_t> max_range_uj)
@@ -134,7 +146,7 @@ MonitorSample MonitorSampler::Sample(double t_s) {
 
   s.on_ac = probes::ProbePowerSupply(options_.root).on_ac;
   s.clock_hz = options_.measure_clock
-                   ? probes::MeasureClockHz(options_.clock_budget_s)
+                   ? MeasureUnpreemptedClock(options_.clock_budget_s)
                    : probes::Reading<double>::Missing("not measured");
   return s;
 }

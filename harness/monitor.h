@@ -56,6 +56,11 @@ struct MonitorSample {
   probes::Reading<double> clock_hz;
 };
 
+// A clock sample whose fastest chain got less of a CPU than this (thread
+// CPU time over wall time) was preempted, so its figure would be low by
+// the stolen share: it is dropped as missing rather than reported.
+inline constexpr double kMinClockCpuShare = 0.9;
+
 // How and where to sample.
 struct MonitorOptions {
   // "/" on this machine; a fixture tree in tests.
@@ -110,7 +115,8 @@ class Monitor {
   // Precondition: not running.
   void Start();
   // Stops the thread, takes a last sample and returns the series. Between
-  // 2 and 2 + (seconds since Start) / interval samples.
+  // 2 and 2 + (seconds since Start) / interval samples. Precondition:
+  // Start was called.
   MonitorSeries Stop();
   // The samples so far (a copy; safe while running).
   std::vector<MonitorSample> Samples() const;

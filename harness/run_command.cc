@@ -14,6 +14,7 @@
 #include "harness/commands.h"
 #include "harness/environment.h"
 #include "harness/model_files.h"
+#include "harness/model_prep.h"
 #include "harness/plan.h"
 #include "harness/run_loop.h"
 #include "harness/run_output.h"
@@ -33,7 +34,7 @@ struct RunArgs {
   bool measure = false;
   std::string out_dir;      // empty: DefaultOutDir
   std::string replay;       // a report.json to run again
-  std::string model_cache;  // empty: DefaultModelCacheDir
+  std::string model_cache;  // empty: DefaultModelDir
   uint64_t seed = 0;
   // Raw override lists; applied only when their option was given.
   std::vector<std::string> models, formats, variants, threads, placements,
@@ -188,7 +189,7 @@ int RunRun(const RunArgs& args) {
   setup.out_dir = args.out_dir.empty() ? DefaultOutDir(suite.name)
                                        : std::filesystem::path(args.out_dir);
   setup.model_cache_dir = args.model_cache.empty()
-                              ? DefaultModelCacheDir()
+                              ? DefaultModelDir()
                               : std::filesystem::path(args.model_cache);
   setup.terminal = isatty(STDERR_FILENO) == 1;
   setup.suite = std::move(suite);

@@ -6,17 +6,6 @@
 
 namespace lapbench::harness {
 
-uint64_t TouchTensorPages(const engine::gguf::GgufFile& file) {
-  constexpr size_t kPage = 4096;
-  uint64_t sum = 0;
-  for (const engine::gguf::TensorInfo& t : file.tensors()) {
-    const auto* data =
-        reinterpret_cast<const volatile uint8_t*>(file.TensorData(t));
-    for (size_t at = 0; at < t.size_bytes; at += kPage) sum += data[at];
-  }
-  return sum;
-}
-
 std::vector<int32_t> PromptTokens(int64_t n, int64_t n_vocab, uint64_t seed) {
   std::vector<int32_t> tokens(static_cast<size_t>(n));
   uint64_t state = seed;

@@ -1,6 +1,6 @@
 // The timed pieces of running a model that `lapbench model bench` and the
-// suite runner share: paging the weights in, prompt token ids, a timed
-// prefill and timed decode steps.
+// suite runner share: seeded prompt token ids, a timed prefill and timed
+// decode steps (paging the weights in is in harness/model_prep.h).
 #pragma once
 
 #include <chrono>
@@ -9,7 +9,6 @@
 #include <span>
 #include <vector>
 
-#include "engine/gguf/gguf.h"
 #include "engine/model/forward.h"
 
 namespace lapbench::harness {
@@ -20,10 +19,6 @@ using Clock = std::chrono::steady_clock;
 inline double Seconds(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
-
-// Reads one byte of every 4 KiB page of every tensor so the timed steps
-// do not pay for page faults; returns a sum the compiler cannot drop.
-uint64_t TouchTensorPages(const engine::gguf::GgufFile& file);
 
 // `n` prompt token ids, pseudo-random from `seed` (SplitMix64, the same on
 // every machine), never 0-3 (the special pieces of the synthetic

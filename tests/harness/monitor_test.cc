@@ -165,14 +165,20 @@ TEST_CASE("a monitor takes at most one sample per interval plus two",
   }
 }
 
-TEST_CASE("a monitor measures the clock when asked", "[harness][monitor]") {
+TEST_CASE(
+    "a monitor measures the clock when asked, or says it was "
+    "preempted",
+    "[harness][monitor]") {
   MonitorOptions options;
   options.root = Tree("empty");
   options.clock_budget_s = 0.002;
   MonitorSampler sampler(options);
   const MonitorSample s = sampler.Sample(0);
-  REQUIRE(s.clock_hz);
-  CHECK(*s.clock_hz > 0);
+  if (s.clock_hz) {
+    CHECK(*s.clock_hz > 0);
+  } else {  // a busy machine preempted every repetition
+    CHECK(s.clock_hz.reason().rfind("clock chain preempted: ", 0) == 0);
+  }
 }
 
 TEST_CASE("monitor series JSON writes missing readings as null",
