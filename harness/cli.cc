@@ -18,6 +18,7 @@ int RunCli(int argc, char** argv) {
   AddCheckCommand(app, action);
   AddModelCommand(app, action);
   AddRunCommand(app, action);
+  AddThrottleCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

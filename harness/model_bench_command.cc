@@ -29,15 +29,19 @@
 #include "engine/thread_pool.h"
 #include "harness/commands.h"
 #include "harness/engine_choice.h"
+#include "harness/model_prep.h"
+#include "harness/timed_steps.h"
 #include "kernels/registry.h"
 #include "probes/cpu_features.h"
 #include "probes/measure.h"
 #include "probes/topology.h"
+#include "reports/stats.h"
 
 namespace lapbench::harness {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// Seed of the prompt token ids.
+constexpr uint64_t kPromptSeed = 0;
 
 struct ModelBenchArgs {
   std::string path;
@@ -52,10 +56,6 @@ struct ModelBenchArgs {
   bool json = false;
 };
 
-double Seconds(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double>(to - from).count();
-}
-
 // CPU time of the whole process (every thread), in seconds.
 double ProcessCpuSeconds() {
   timespec ts{};
@@ -67,16 +67,6 @@ double ProcessCpuSeconds() {
 double LoadAverage1() {
   double load[1] = {0};
   return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
-
-// Percentile of sorted `v` by linear interpolation between order
-// statistics (Hyndman-Fan type 7).
-double Percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const double h = (static_cast<double>(sorted.size()) - 1) * p;
-  const auto lo = static_cast<size_t>(std::floor(h));
-  const size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 // The machine limits the ratios divide by, measured in this run with the
@@ -168,19 +158,6 @@ MachineLimits MeasureLimits(const probes::Topology& topology,
   return limits;
 }
 
-// Reads one byte of every 4 KiB page of every tensor so the timed steps
-// do not pay for page faults; returns a sum the compiler cannot drop.
-uint64_t TouchTensorPages(const engine::gguf::GgufFile& file) {
-  constexpr size_t kPage = 4096;
-  uint64_t sum = 0;
-  for (const engine::gguf::TensorInfo& t : file.tensors()) {
-    const auto* data =
-        reinterpret_cast<const volatile uint8_t*>(file.TensorData(t));
-    for (size_t at = 0; at < t.size_bytes; at += kPage) sum += data[at];
-  }
-  return sum;
-}
-
 // Per tensor role (attn_q, ..., output, token_embd), the formats it is
 // stored in and how many tensors of each.
 using FormatsByRole = std::map<std::string, std::map<std::string, int>>;
@@ -241,38 +218,19 @@ struct BenchResult {
   FormatsByRole formats;
 };
 
-// Prompt token ids: a fixed spread over the vocabulary, never 0-3 (the
-// special pieces of the synthetic tokenizer).
-std::vector<int32_t> PromptTokens(int64_t n, int64_t n_vocab) {
-  std::vector<int32_t> tokens(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    tokens[static_cast<size_t>(i)] =
-        static_cast<int32_t>(4 + (i * 7919 + 13) % (n_vocab - 4));
-  }
-  return tokens;
-}
-
 // Prefill, then greedy decode steps, each timed; fills the time fields.
 void RunSteps(engine::Session& session, const engine::ModelConfig& config,
               const ModelBenchArgs& args, int n_threads, BenchResult& r) {
-  const std::vector<int32_t> prompt = PromptTokens(args.prompt, config.n_vocab);
-  const Clock::time_point start = Clock::now();
-  std::span<const float> logits = session.Prefill(prompt);
-  const Clock::time_point prefilled = Clock::now();
-  int32_t token = engine::Argmax(logits);
-  r.prefill_s = Seconds(start, prefilled);
-  r.ttft_s = Seconds(start, Clock::now());
+  const std::vector<int32_t> prompt =
+      PromptTokens(args.prompt, config.n_vocab, kPromptSeed);
+  const TimedPrefillResult prefill = TimedPrefill(session, prompt);
+  r.prefill_s = prefill.prefill_s;
+  r.ttft_s = prefill.ttft_s;
 
   r.load_before = LoadAverage1();
   const double cpu_before = ProcessCpuSeconds();
   const Clock::time_point decode_start = Clock::now();
-  r.decode_s.reserve(static_cast<size_t>(args.gen));
-  for (int64_t i = 0; i < args.gen; ++i) {
-    const Clock::time_point t0 = Clock::now();
-    logits = session.Decode(token);
-    r.decode_s.push_back(Seconds(t0, Clock::now()));
-    token = engine::Argmax(logits);
-  }
+  TimedDecode(session, prefill.first_token, args.gen, r.decode_s);
   const double wall = Seconds(decode_start, Clock::now());
   r.decode_cpu_s = ProcessCpuSeconds() - cpu_before;
   r.decode_cpu_share =
@@ -402,15 +360,16 @@ void PrintText(const BenchResult& r, const BenchSummary& s,
   fmt::print(
       "decode {} tokens: {:.2f} tok/s, per token p50 {:.1f} ms, p90 "
       "{:.1f} ms, p99 {:.1f} ms, max {:.1f} ms\n",
-      args.gen, s.decode_tok_s, Percentile(s.sorted_s, 0.5) * kMs,
-      Percentile(s.sorted_s, 0.9) * kMs, Percentile(s.sorted_s, 0.99) * kMs,
+      args.gen, s.decode_tok_s, reports::Percentile(s.sorted_s, 0.5) * kMs,
+      reports::Percentile(s.sorted_s, 0.9) * kMs,
+      reports::Percentile(s.sorted_s, 0.99) * kMs,
       s.sorted_s.empty() ? 0 : s.sorted_s.back() * kMs);
   fmt::print(
       "  roofline {:.2f} tok/s ({:.1f} MB read per token): {:.3f} of "
       "it, {:.2f} GB/s achieved\n",
       s.roofline_tok_s, s.bytes_per_token / 1e6, s.roofline_fraction,
       s.decode_tok_s * s.bytes_per_token / kGB);
-  const double p50_tok_s = 1 / Percentile(s.sorted_s, 0.5);
+  const double p50_tok_s = 1 / reports::Percentile(s.sorted_s, 0.5);
   fmt::print("  at the median step: {:.2f} tok/s, {:.3f} of the roofline\n",
              p50_tok_s, p50_tok_s / s.roofline_tok_s);
   fmt::print(
@@ -455,15 +414,15 @@ nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
       {"gen_tokens", args.gen},
       {"decode_tokens_per_s", s.decode_tok_s},
       {"decode_step_s",
-       {{"p50", Percentile(s.sorted_s, 0.5)},
-        {"p90", Percentile(s.sorted_s, 0.9)},
-        {"p99", Percentile(s.sorted_s, 0.99)},
+       {{"p50", reports::Percentile(s.sorted_s, 0.5)},
+        {"p90", reports::Percentile(s.sorted_s, 0.9)},
+        {"p99", reports::Percentile(s.sorted_s, 0.99)},
         {"max", s.sorted_s.empty() ? 0 : s.sorted_s.back()}}},
       {"decode_bytes_per_token", s.bytes_per_token},
       {"roofline_tokens_per_s", s.roofline_tok_s},
       {"roofline_fraction", s.roofline_fraction},
       {"roofline_fraction_p50",
-       1 / Percentile(s.sorted_s, 0.5) / s.roofline_tok_s},
+       1 / reports::Percentile(s.sorted_s, 0.5) / s.roofline_tok_s},
       {"decode_cpu_share", r.decode_cpu_share},
       {"decode_bytes_per_cpu_s", s.bytes_per_cpu_s},
       {"load_average_1m", {r.load_before, r.load_after}},

@@ -1,7 +1,8 @@
-// `lapbench run`: loads a suite, applies command-line overrides, checks
-// every case against this machine and, with --dry-run, prints the plan and
-// its estimated duration. Measuring is not built yet.
+// `lapbench run`: loads a suite (or a report to replay), applies
+// command-line overrides, checks every case against this machine, then
+// prints the plan (--dry-run) or runs it and prints a summary.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,8 +12,14 @@
 
 #include "engine/memory_plan.h"
 #include "harness/commands.h"
+#include "harness/environment.h"
+#include "harness/model_files.h"
+#include "harness/model_prep.h"
 #include "harness/plan.h"
+#include "harness/run_loop.h"
+#include "harness/run_output.h"
 #include "harness/suite.h"
+#include "harness/suite_json.h"
 #include "probes/profile.h"
 
 namespace lapbench::harness {
@@ -25,13 +32,17 @@ struct RunArgs {
   std::string cpuid_dump;
   std::string sysfs_root = "/";
   bool measure = false;
+  std::string out_dir;      // empty: DefaultOutDir
+  std::string replay;       // a report.json to run again
+  std::string model_cache;  // empty: DefaultModelDir
+  uint64_t seed = 0;
   // Raw override lists; applied only when their option was given.
   std::vector<std::string> models, formats, variants, threads, placements,
       kv_types, prompt_tokens, gen_tokens;
   std::vector<CLI::Option*> options;  // same order as the lists above
 };
 
-Machine ProbeForPlan(const RunArgs& args) {
+probes::HardwareProfile Probe(const RunArgs& args) {
   probes::ProbeOptions options;
   options.fs_root = args.sysfs_root;
   if (!args.topology_xml.empty()) options.topology_xml = args.topology_xml;
@@ -41,7 +52,7 @@ Machine ProbeForPlan(const RunArgs& args) {
     fmt::print(stderr, "lapbench: info: measuring bandwidth (about {:.0f} s)\n",
                options.measure_budget_s);
   }
-  return MachineFromProfile(probes::ProbeMachine(options));
+  return probes::ProbeMachine(options);
 }
 
 SuiteOverrides OverridesFrom(const RunArgs& a) {
@@ -127,21 +138,69 @@ void PrintEstimate(const Plan& plan) {
   for (const std::string& note : plan.notes) fmt::print("note: {}\n", note);
 }
 
-int RunRun(const RunArgs& args) {
-  if (!args.dry_run) {
-    fmt::print(stderr,
-               "lapbench: error: measuring is not built yet: 'lapbench run' "
-               "(expected --dry-run, which prints the plan)\n");
-    return kExitBadInput;
+// The environment check's warnings (printed, and kept for the report) and
+// the checks it could not make.
+void AddEnvironment(const probes::HardwareProfile& profile, const RunArgs& args,
+                    RunSetup& setup) {
+  EnvironmentOptions options;
+  // A bandwidth measurement just kept every CPU busy for its budget.
+  if (args.measure) {
+    options.own_load = static_cast<double>(
+        MachineFromProfile(profile).placements.front().cpus.size());
+  }
+  const EnvironmentReport env =
+      CheckEnvironment(profile, probes::FsRoot(args.sysfs_root), options);
+  for (const EnvironmentWarning& w : env.warnings) {
+    fmt::print(stderr, "lapbench: warning: {}\n", w.message);
+    setup.environment_warnings.push_back(w.code + ": " + w.message);
+  }
+  setup.environment_not_checked = env.not_checked;
+}
+
+// The suite and plan of the run: a report's to replay, or the suite's with
+// the overrides applied.
+std::pair<Suite, Plan> SuiteAndPlan(const RunArgs& args, const Machine& machine,
+                                    uint64_t& seed) {
+  if (!args.replay.empty()) {
+    const reports::Report report = reports::LoadReport(args.replay);
+    seed = report.seed;
+    return ReplayPlan(report.suite, machine);
   }
   Suite suite = LoadSuite(FindSuiteFile(args.suite, DefaultSuiteDirs()));
   ApplyOverrides(suite, OverridesFrom(args));
-  Machine machine = ProbeForPlan(args);
   Plan plan = PlanSuite(suite, machine);
+  return {std::move(suite), std::move(plan)};
+}
+
+int RunRun(const RunArgs& args) {
+  const probes::HardwareProfile profile = Probe(args);
+  const Machine machine = MachineFromProfile(profile);
+  uint64_t seed = args.seed;
+  auto [suite, plan] = SuiteAndPlan(args, machine, seed);
   PrintHeader(suite, machine);
   PrintTable(plan);
   PrintEstimate(plan);
-  return kExitOk;
+  if (args.dry_run) return kExitOk;
+
+  RunSetup setup;
+  AddEnvironment(profile, args, setup);
+  setup.machine = probes::ToJson(profile);
+  setup.seed = seed;
+  setup.out_dir = args.out_dir.empty() ? DefaultOutDir(suite.name)
+                                       : std::filesystem::path(args.out_dir);
+  setup.model_cache_dir = args.model_cache.empty()
+                              ? DefaultModelDir()
+                              : std::filesystem::path(args.model_cache);
+  setup.terminal = isatty(STDERR_FILENO) == 1;
+  setup.suite = std::move(suite);
+  setup.plan = std::move(plan);
+  fmt::print("\nresults: {}\n", setup.out_dir.string());
+  std::fflush(stdout);
+  const reports::Report report = RunPlan(setup);
+  fmt::print("\n{}", SummaryTable(report));
+  if (report.partial) fmt::print("partial: {}\n", report.partial_reason);
+  fmt::print("report: {}\n", (setup.out_dir / "report.json").string());
+  return RunExitStatus(report);
 }
 
 CLI::Option* AddList(CLI::App* cmd, const std::string& flags,
@@ -157,7 +216,7 @@ CLI::Option* AddList(CLI::App* cmd, const std::string& flags,
 void AddRunCommand(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "Run a benchmark suite (for now: --dry-run prints its plan)");
+      "run", "Run a benchmark suite and write a report (default: quick)");
   cmd->add_flag("--dry-run", args->dry_run,
                 "Print the cases, skip reasons and estimated duration");
   cmd->add_option("--suite", args->suite,
@@ -181,6 +240,21 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
   cmd->add_option("--sysfs-root", a.sysfs_root,
                   "Read /proc and /sys below DIR (available RAM)")
       ->check(CLI::ExistingDirectory);
+  cmd->add_option("--out", a.out_dir,
+                  "Write cases.jsonl and report.json to DIR (default: "
+                  "results/<UTC time>-<suite>)");
+  CLI::Option* replay =
+      cmd->add_option("--replay", a.replay,
+                      "Run the cases of a report.json again, with its seed")
+          ->check(CLI::ExistingFile);
+  replay->excludes(cmd->get_option("--suite"));
+  for (CLI::Option* list : a.options) replay->excludes(list);
+  cmd->add_option("--seed", a.seed, "Seed of the prompt token ids")
+      ->capture_default_str();
+  cmd->add_option("--model-cache", a.model_cache,
+                  "Where synthetic model files are made and kept (default: "
+                  "$XDG_CACHE_HOME/lapbench/models or "
+                  "~/.cache/lapbench/models)");
   cmd->add_flag("--measure", a.measure,
                 "Measure bandwidth first (about 3 s) instead of assuming it");
   cmd->callback([args, &action] { action = [args] { return RunRun(*args); }; });

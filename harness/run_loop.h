@@ -1,0 +1,46 @@
+// The run loop of `lapbench run`: every case of a plan in turn, each
+// appended to <out>/cases.jsonl when it ends, then <out>/report.json.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/plan.h"
+#include "harness/suite.h"
+#include "reports/report.h"
+
+namespace lapbench::harness {
+
+// Everything a run needs besides the machine it runs on.
+struct RunSetup {
+  Suite suite;
+  Plan plan;
+  nlohmann::json machine;  // the probe's JSON, recorded as is
+  uint64_t seed = 0;       // of the prompt token ids
+  std::filesystem::path out_dir;
+  std::filesystem::path model_cache_dir;
+  std::vector<std::string> environment_warnings;
+  std::vector<std::string> environment_not_checked;
+  // Progress on stderr as one updating line (a terminal) or as one log
+  // line per case.
+  bool terminal = false;
+  // Called after each case is written to cases.jsonl (tests use it).
+  std::function<void(const reports::CaseResult&)> after_case;
+};
+
+// Runs the plan's cases in order while SIGINT/SIGTERM request a stop: the
+// case in flight is abandoned, the rest are not started, and the report is
+// marked partial with the reason. Writes report.json atomically at the end
+// and returns the report. Throws std::runtime_error when the output
+// directory or its files cannot be written.
+reports::Report RunPlan(const RunSetup& setup);
+
+// The exit status of a finished run: 128 + the signal when stopped, 1 when
+// a case failed, else 0.
+int RunExitStatus(const reports::Report& report);
+
+}  // namespace lapbench::harness

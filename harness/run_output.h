@@ -1,0 +1,37 @@
+// What a run writes while it runs: the durable files (cases.jsonl,
+// report.json), the progress line and the closing summary table.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "harness/plan.h"
+#include "reports/report.h"
+
+namespace lapbench::harness {
+
+// Writes `text` to `path` through `<path>.tmp` (written, fsynced, then
+// renamed over `path`), so `path` is always either the old or the new
+// file. Throws std::runtime_error naming the path.
+void WriteFileAtomic(const std::filesystem::path& path, std::string_view text);
+
+// Appends `line` and a newline to `path` and fsyncs it. Throws
+// std::runtime_error naming the path.
+void AppendLineDurably(const std::filesystem::path& path,
+                       std::string_view line);
+
+// "results/20261204T091200Z-quick": where a run writes by default.
+std::filesystem::path DefaultOutDir(const std::string& suite_name);
+
+// "case 2/8  tiny-llama q4_0 avx2 t=1", the head of every progress line.
+std::string CaseLabel(const PlannedCase& planned, int index, int count);
+
+// "decode 512.3 tok/s": the key rate of a finished case, or its status and
+// reason when it was not measured.
+std::string CaseOutcome(const reports::CaseResult& result);
+
+// The summary table of `report`'s cases, one row per case.
+std::string SummaryTable(const reports::Report& report);
+
+}  // namespace lapbench::harness

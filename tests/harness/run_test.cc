@@ -1,0 +1,182 @@
+// End-to-end tests of `lapbench run`'s loop: a tiny suite on this machine
+// writes a report that reads back; a SIGINT leaves a partial report; a
+// stop request abandons the case in flight; a report replays its cases.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "harness/case_runner.h"
+#include "harness/run_loop.h"
+#include "harness/stop_signal.h"
+#include "harness/suite.h"
+#include "harness/suite_json.h"
+#include "probes/profile.h"
+#include "reports/report.h"
+
+namespace lapbench::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using reports::CaseStatus;
+
+// A fresh directory for one test.
+fs::path TestDir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("lapbench-run-test-" + std::to_string(getpid()) + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// tiny-llama in two formats, one thread, on the `all` and `physical`
+// placements: the physical cases repeat the all cases (one thread takes
+// the same first CPU), so 2 cases are measured and 2 skipped.
+constexpr const char* kTinySuite = R"(
+name = "tiny"
+description = "tiny-llama, q4_0 and q8_0, ref, 1 thread"
+[sweep]
+models = ["tiny-llama"]
+formats = ["q4_0", "q8_0"]
+variants = ["ref"]
+threads = [1]
+placements = ["all", "physical"]
+kv_types = ["f16"]
+prompt_tokens = [8]
+gen_tokens = [4]
+[policy]
+warmup_runs = 1
+min_reps = 2
+max_reps = 2
+target_rel_ci = 0.5
+)";
+
+Machine ThisMachine() {
+  probes::ProbeOptions options;
+  options.measure = false;
+  return MachineFromProfile(probes::ProbeMachine(options));
+}
+
+RunSetup TinySetup(const fs::path& dir) {
+  RunSetup setup;
+  setup.suite = ParseSuite(kTinySuite, "tiny.toml");
+  setup.plan = PlanSuite(setup.suite, ThisMachine());
+  setup.machine = {{"cpu", "test"}};
+  setup.seed = 3;
+  setup.out_dir = dir / "out";
+  setup.model_cache_dir = dir / "models";
+  return setup;
+}
+
+int CountLines(const fs::path& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+int CountStatus(const reports::Report& report, CaseStatus status) {
+  int n = 0;
+  for (const reports::CaseResult& c : report.cases) n += c.status == status;
+  return n;
+}
+
+TEST_CASE("a tiny suite runs to a report that reads back with every case") {
+  const fs::path dir = TestDir("full");
+  const RunSetup setup = TinySetup(dir);
+  const reports::Report written = RunPlan(setup);
+  const reports::Report report =
+      reports::LoadReport((setup.out_dir / "report.json").string());
+  CHECK(report.partial == false);
+  CHECK(report.seed == 3);
+  REQUIRE(report.cases.size() == 4);
+  CHECK(CountStatus(report, CaseStatus::kMeasured) == 2);
+  CHECK(CountStatus(report, CaseStatus::kSkipped) == 2);
+  CHECK(report.cases[1].reason == "same run as case 1");
+  const reports::CaseResult& first = report.cases[0];
+  CHECK(first.spec.model_path == (dir / "models" / "tiny-llama-q4_0.gguf"));
+  CHECK(first.spec.model_sha256.size() == 64);
+  CHECK(first.metrics.decode_tokens_per_s.samples.size() == 2);
+  CHECK(first.metrics.peak_rss_bytes.summary.n == 2);
+  CHECK(first.decode_step_ms.size() == 2);
+  CHECK(first.decode_step_ms[0].size() == 4);
+  CHECK(CountLines(setup.out_dir / "cases.jsonl") == 4);
+  CHECK(reports::ToJson(report) == reports::ToJson(written));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a SIGINT after the first case leaves a partial report of it") {
+  const fs::path dir = TestDir("sigint");
+  RunSetup setup = TinySetup(dir);
+  setup.after_case = [](const reports::CaseResult&) { std::raise(SIGINT); };
+  const reports::Report report = RunPlan(setup);
+  CHECK(RunExitStatus(report) == 128 + SIGINT);
+  const reports::Report back =
+      reports::LoadReport((setup.out_dir / "report.json").string());
+  CHECK(back.partial == true);
+  CHECK(back.partial_reason == "interrupted by SIGINT");
+  REQUIRE(back.cases.size() == 1);
+  CHECK(back.cases[0].status == CaseStatus::kMeasured);
+  CHECK(CountLines(setup.out_dir / "cases.jsonl") == 1);
+  ClearStop();
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a stop request abandons the case in flight with its full runs") {
+  const fs::path dir = TestDir("abandon");
+  const RunSetup setup = TinySetup(dir);
+  ModelFiles files(dir / "models");
+  files.Get("tiny-llama", "q4_0", false);  // made before the checks count
+  CaseRunOptions options;
+  options.policy = setup.suite.policy;
+  options.policy.warmup_runs = 0;
+  // Checks come before the prefill and before each of the 4 decode steps:
+  // 5 per run, so the 8th check falls in the second run.
+  int checks = 0;
+  options.stop = [&checks] { return ++checks >= 8; };
+  options.stop_reason = [] { return std::string("test stop"); };
+  const reports::CaseResult r = RunCase(setup.plan.cases[0], files, options);
+  CHECK(r.status == CaseStatus::kAbandoned);
+  CHECK(r.reason == "test stop");
+  CHECK(r.metrics.decode_tokens_per_s.samples.size() == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a stop request while its model is made abandons the case") {
+  const fs::path dir = TestDir("making");
+  const RunSetup setup = TinySetup(dir);
+  ModelFiles files(dir / "models");
+  CaseRunOptions options;
+  options.policy = setup.suite.policy;
+  options.stop = [] { return true; };
+  options.stop_reason = [] { return std::string("test stop"); };
+  const reports::CaseResult r = RunCase(setup.plan.cases[0], files, options);
+  CHECK(r.status == CaseStatus::kAbandoned);
+  CHECK(r.reason == "test stop");
+  CHECK(fs::is_empty(dir / "models"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a report's plan replays the same cases with their ids") {
+  const fs::path dir = TestDir("replay");
+  const RunSetup setup = TinySetup(dir);
+  const nlohmann::json suite = SuiteJson(setup.suite, setup.plan);
+  const auto [replayed_suite, plan] = ReplayPlan(suite, ThisMachine());
+  CHECK(replayed_suite.name == "tiny");
+  CHECK(replayed_suite.policy.max_reps == 2);
+  REQUIRE(plan.cases.size() == 4);
+  CHECK(plan.n_runnable == 2);
+  CHECK(plan.cases[2].spec.id == 3);
+  CHECK(plan.cases[2].format == "q8_0");
+  CHECK(plan.cases[2].runnable == true);
+  CHECK(plan.cases[3].skip_reason == "same run as case 3");
+  CHECK(SuiteJson(replayed_suite, plan)["cases"] == suite["cases"]);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lapbench::harness
