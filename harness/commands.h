@@ -29,5 +29,6 @@ void AddModelMakeCommand(CLI::App& model, CommandAction& action);
 void AddModelQuantizeCommand(CLI::App& model, CommandAction& action);
 void AddModelEvalCommand(CLI::App& model, CommandAction& action);
 void AddModelBenchCommand(CLI::App& model, CommandAction& action);
+void AddModelAccuracyCommand(CLI::App& model, CommandAction& action);
 
 }  // namespace lapbench::harness

@@ -12,6 +12,7 @@ void AddModelCommand(CLI::App& app, CommandAction& action) {
   AddModelQuantizeCommand(*model, action);
   AddModelEvalCommand(*model, action);
   AddModelBenchCommand(*model, action);
+  AddModelAccuracyCommand(*model, action);
 }
 
 }  // namespace lapbench::harness
