@@ -250,24 +250,6 @@ nlohmann::json JsonOrNull(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
-nlohmann::json ToJson(const reports::ThrottleAnalysis& a) {
-  return {{"n_samples", a.n_samples},
-          {"n_burst_samples", a.n_burst_samples},
-          {"n_sustained_samples", a.n_sustained_samples},
-          {"burst_tokens_per_s", a.burst_tokens_per_s},
-          {"sustained_tokens_per_s", a.sustained_tokens_per_s},
-          {"ratio", a.ratio},
-          {"drop_10pct_s", JsonOrNull(a.drop_10pct_s)},
-          {"trip_reached_s", JsonOrNull(a.trip_reached_s)},
-          {"trip_reached_c", JsonOrNull(a.trip_reached_c)},
-          {"temps_available", a.temps_available},
-          {"max_temp_c", JsonOrNull(a.max_temp_c)},
-          {"burst_clock_ghz", JsonOrNull(a.burst_clock_ghz)},
-          {"sustained_clock_ghz", JsonOrNull(a.sustained_clock_ghz)},
-          {"burst_power_w", JsonOrNull(a.burst_power_w)},
-          {"sustained_power_w", JsonOrNull(a.sustained_power_w)}};
-}
-
 nlohmann::json SeriesJson(const ThrottleResult& r) {
   nlohmann::json series = nlohmann::json::array();
   for (size_t i = 0; i < r.series.size(); ++i) {
@@ -302,7 +284,7 @@ nlohmann::json ToJson(const ThrottleResult& r, const ThrottleArgs& args) {
           {"tokens", r.run.tokens},
           {"context_resets", r.run.context_resets},
           {"environment", ToJson(r.environment)},
-          {"analysis", ToJson(r.analysis)},
+          {"analysis", reports::ToJson(r.analysis)},
           {"package_energy_j", JsonOrNull(Opt(r.monitor.package_energy_j, 1))},
           {"joules_per_token", JsonOrNull(JoulesPerToken(r))},
           {"notes", r.monitor.notes},

@@ -126,6 +126,58 @@ json ToJson(const CaseSpec& spec) {
           {"gen_tokens", spec.gen_tokens}};
 }
 
+json ToJson(const CaseAccuracy& accuracy) {
+  return {{"reference_format", accuracy.reference_format},
+          {"n_positions", accuracy.n_positions},
+          {"mean_kl", accuracy.mean_kl},
+          {"max_kl", accuracy.max_kl},
+          {"top1_agreement", accuracy.top1_agreement}};
+}
+
+json ToJson(const CaseMonitor& monitor) {
+  return {{"n_samples", monitor.n_samples},
+          {"clock_ghz", OptionalNumber(monitor.clock_ghz)},
+          {"cpu_temp_max_c", OptionalNumber(monitor.cpu_temp_max_c)},
+          {"package_power_w", OptionalNumber(monitor.package_power_w)},
+          {"joules_per_token", OptionalNumber(monitor.joules_per_token)},
+          {"on_ac", monitor.on_ac ? json(*monitor.on_ac) : json()},
+          {"unavailable", monitor.unavailable}};
+}
+
+json ToJson(const ThrottleAnalysis& a) {
+  return {{"n_samples", a.n_samples},
+          {"n_burst_samples", a.n_burst_samples},
+          {"n_sustained_samples", a.n_sustained_samples},
+          {"burst_tokens_per_s", a.burst_tokens_per_s},
+          {"sustained_tokens_per_s", a.sustained_tokens_per_s},
+          {"ratio", a.ratio},
+          {"drop_10pct_s", OptionalNumber(a.drop_10pct_s)},
+          {"trip_reached_s", OptionalNumber(a.trip_reached_s)},
+          {"trip_reached_c", OptionalNumber(a.trip_reached_c)},
+          {"temps_available", a.temps_available},
+          {"max_temp_c", OptionalNumber(a.max_temp_c)},
+          {"burst_clock_ghz", OptionalNumber(a.burst_clock_ghz)},
+          {"sustained_clock_ghz", OptionalNumber(a.sustained_clock_ghz)},
+          {"burst_power_w", OptionalNumber(a.burst_power_w)},
+          {"sustained_power_w", OptionalNumber(a.sustained_power_w)}};
+}
+
+json ToJson(const CaseThrottle& throttle) {
+  json series = json::array();
+  for (const ThrottleSample& s : throttle.series) {
+    series.push_back({{"t_s", s.t_s},
+                      {"tokens_per_s", s.tokens_per_s},
+                      {"clock_ghz", OptionalNumber(s.clock_ghz)},
+                      {"cpu_temp_c", OptionalNumber(s.cpu_temp_c)},
+                      {"trip_c", OptionalNumber(s.trip_c)},
+                      {"power_w", OptionalNumber(s.power_w)}});
+  }
+  return {{"duration_s", throttle.duration_s},
+          {"interval_s", throttle.interval_s},
+          {"analysis", ToJson(throttle.analysis)},
+          {"series", series}};
+}
+
 json ToJson(const CaseResult& result) {
   json metrics = json::object();
   for (const auto& [name, member] : kMetricFields) {
@@ -137,7 +189,11 @@ json ToJson(const CaseResult& result) {
           {"load_s", result.load_s},
           {"warmup_runs", result.warmup_runs},
           {"decode_step_ms", result.decode_step_ms},
-          {"metrics", metrics}};
+          {"metrics", metrics},
+          {"accuracy", result.accuracy ? ToJson(*result.accuracy) : json()},
+          {"accuracy_note", result.accuracy_note},
+          {"monitor", result.monitor ? ToJson(*result.monitor) : json()},
+          {"throttle", result.throttle ? ToJson(*result.throttle) : json()}};
 }
 
 json ToJson(const Report& report) {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/throttle.h"
+
 namespace lapbench::reports {
 
 // The schema string of the JSON this code writes and reads.
@@ -82,6 +84,37 @@ struct CaseMetrics {
   Metric peak_rss_bytes;
 };
 
+// How far the case's logits are from those of the same model in a
+// reference format, over a fixed token sequence (see docs/engine.md,
+// Accuracy).
+struct CaseAccuracy {
+  std::string reference_format;  // "f32" or "f16"
+  int64_t n_positions = 0;
+  double mean_kl = 0;  // KL(P_ref || P_case) in nats, over positions
+  double max_kl = 0;
+  double top1_agreement = 0;  // share of positions with the same argmax
+};
+
+// What the monitors saw during the case's measured runs. A figure the
+// machine cannot give is nullopt, and `unavailable` says why.
+struct CaseMonitor {
+  int64_t n_samples = 0;
+  std::optional<double> clock_ghz;         // median effective clock
+  std::optional<double> cpu_temp_max_c;    // hottest CPU sensor reading
+  std::optional<double> package_power_w;   // median RAPL package power
+  std::optional<double> joules_per_token;  // package energy / decode tokens
+  std::optional<bool> on_ac;               // false: on battery
+  std::vector<std::string> unavailable;    // "package power: no RAPL ..."
+};
+
+// A sustained-decode case: throughput per interval and its analysis.
+struct CaseThrottle {
+  double duration_s = 0;
+  double interval_s = 0;
+  std::vector<ThrottleSample> series;
+  ThrottleAnalysis analysis;  // of `series`; recomputed when read back
+};
+
 // A metric's JSON name and where CaseMetrics holds it.
 struct MetricField {
   const char* name;  // "decode_tokens_per_s"
@@ -102,6 +135,12 @@ struct CaseResult {
   // Per measured repetition, every decode step's latency in ms.
   std::vector<std::vector<double>> decode_step_ms;
   CaseMetrics metrics;
+  // Accuracy of the case's format; nullopt with `accuracy_note` saying why
+  // (not asked for, the reference itself, the reference did not fit...).
+  std::optional<CaseAccuracy> accuracy;
+  std::string accuracy_note;
+  std::optional<CaseMonitor> monitor;    // nullopt: not sampled
+  std::optional<CaseThrottle> throttle;  // only for sustained-decode cases
 };
 
 // How the binary was built.
@@ -136,6 +175,10 @@ struct Report {
 
 nlohmann::json ToJson(const Metric& metric);
 nlohmann::json ToJson(const CaseSpec& spec);
+nlohmann::json ToJson(const CaseAccuracy& accuracy);
+nlohmann::json ToJson(const CaseMonitor& monitor);
+nlohmann::json ToJson(const ThrottleAnalysis& analysis);
+nlohmann::json ToJson(const CaseThrottle& throttle);
 nlohmann::json ToJson(const CaseResult& result);
 nlohmann::json ToJson(const Report& report);
 

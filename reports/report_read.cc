@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reports/report.h"
+#include "reports/stats.h"
 
 namespace lapbench::reports {
 
@@ -40,6 +41,19 @@ class Fields {
     const json& v = Get(key, "a number");
     if (!v.is_number()) Bad(Path(key), v, "a number");
     return v.get<double>();
+  }
+  std::optional<bool> BoolOrNull(const char* key) const {
+    const json& v = Get(key, "true, false or null");
+    if (v.is_null()) return std::nullopt;
+    if (!v.is_boolean()) Bad(Path(key), v, "true, false or null");
+    return v.get<bool>();
+  }
+  // The object at `key`, or nullptr when it is null.
+  const json* ObjectOrNull(const char* key) const {
+    const json& v = Get(key, "an object or null");
+    if (v.is_null()) return nullptr;
+    if (!v.is_object()) Bad(Path(key), v, "an object or null");
+    return &v;
   }
   std::optional<double> NumberOrNull(const char* key) const {
     const json& v = Get(key, "a number or null");
@@ -167,6 +181,56 @@ std::vector<std::vector<double>> ReadSteps(const Fields& f) {
   return out;
 }
 
+CaseAccuracy ReadAccuracy(const Fields& f) {
+  CaseAccuracy a;
+  a.reference_format = f.String("reference_format");
+  a.n_positions = f.Int("n_positions");
+  a.mean_kl = f.Number("mean_kl");
+  a.max_kl = f.Number("max_kl");
+  a.top1_agreement = f.Number("top1_agreement");
+  return a;
+}
+
+CaseMonitor ReadMonitor(const Fields& f) {
+  CaseMonitor m;
+  m.n_samples = f.Int("n_samples");
+  m.clock_ghz = f.NumberOrNull("clock_ghz");
+  m.cpu_temp_max_c = f.NumberOrNull("cpu_temp_max_c");
+  m.package_power_w = f.NumberOrNull("package_power_w");
+  m.joules_per_token = f.NumberOrNull("joules_per_token");
+  m.on_ac = f.BoolOrNull("on_ac");
+  m.unavailable = f.List<std::string>("unavailable", IsString, "a string");
+  return m;
+}
+
+// The series is what was measured; the analysis is derived from it, so it
+// is recomputed rather than trusted (it must still be present).
+CaseThrottle ReadThrottle(const Fields& f) {
+  CaseThrottle t;
+  t.duration_s = f.Number("duration_s");
+  t.interval_s = f.Number("interval_s");
+  f.Object("analysis");
+  const json& series = f.Array("series");
+  for (size_t i = 0; i < series.size(); ++i) {
+    const Fields s(series[i], fmt::format("{}[{}]", f.Path("series"), i));
+    t.series.push_back({s.Number("t_s"), s.Number("tokens_per_s"),
+                        s.NumberOrNull("clock_ghz"),
+                        s.NumberOrNull("cpu_temp_c"), s.NumberOrNull("trip_c"),
+                        s.NumberOrNull("power_w")});
+  }
+  if (t.series.size() >= kMinThrottleSamples) {
+    try {
+      t.analysis = AnalyzeThrottle(t.series);
+    } catch (const StatsError& e) {
+      throw ReportError(
+          fmt::format("bad report field {}: {}", f.Path("series"), e.what()));
+    }
+  } else {
+    t.analysis.n_samples = t.series.size();
+  }
+  return t;
+}
+
 BuildInfo ReadBuild(const Fields& f) {
   return {f.String("git_commit"), f.String("compiler"), f.String("flags"),
           f.String("build_type")};
@@ -188,6 +252,16 @@ CaseResult CaseResultFromJson(const json& json_case, const std::string& path) {
   for (const MetricField& m : AllMetricFields()) {
     metrics.Object(m.name);
     result.metrics.*m.member = ReadMetric(all.at(m.name), metrics.Path(m.name));
+  }
+  if (const json* a = f.ObjectOrNull("accuracy")) {
+    result.accuracy = ReadAccuracy(Fields(*a, f.Path("accuracy")));
+  }
+  result.accuracy_note = f.String("accuracy_note");
+  if (const json* m = f.ObjectOrNull("monitor")) {
+    result.monitor = ReadMonitor(Fields(*m, f.Path("monitor")));
+  }
+  if (const json* t = f.ObjectOrNull("throttle")) {
+    result.throttle = ReadThrottle(Fields(*t, f.Path("throttle")));
   }
   return result;
 }

@@ -27,10 +27,27 @@ Report SampleReport() {
   measured.decode_step_ms = {{1.5, 2.0}, {1.25, 1.75}};
   measured.metrics.decode_tokens_per_s = MakeMetric({500, 510, 490});
   measured.metrics.peak_rss_bytes = MakeMetric({1e6, 1e6, 1e6});
+  measured.accuracy = CaseAccuracy{"f32", 128, 0.054, 0.31, 0.875};
+  CaseMonitor monitor;
+  monitor.n_samples = 4;
+  monitor.clock_ghz = 3.5;
+  monitor.on_ac = true;
+  monitor.unavailable = {"package power: no RAPL counter"};
+  measured.monitor = monitor;
+  CaseThrottle throttle;
+  throttle.duration_s = 4;
+  throttle.interval_s = 1;
+  throttle.series = {{1, 100, 3.5, 60.0, 95.0, std::nullopt},
+                     {2, 100, 3.5, 70.0, 95.0, std::nullopt},
+                     {3, 80, 3.0, 95.0, 95.0, std::nullopt},
+                     {4, 80, 3.0, 95.0, 95.0, std::nullopt}};
+  throttle.analysis = AnalyzeThrottle(throttle.series);
+  measured.throttle = throttle;
   CaseResult skipped;
   skipped.spec.id = 2;
   skipped.status = CaseStatus::kSkipped;
   skipped.reason = "same run as case 1";
+  skipped.accuracy_note = "not measured: the case was skipped";
   report.cases = {measured, skipped};
   return report;
 }
@@ -44,6 +61,15 @@ TEST_CASE("a report reads back exactly as it was written") {
   CHECK(back.cases[0].status == CaseStatus::kMeasured);
   CHECK(back.cases[0].metrics.decode_tokens_per_s.summary.median == 500);
   CHECK(back.cases[1].reason == "same run as case 1");
+  REQUIRE(back.cases[0].accuracy);
+  CHECK(back.cases[0].accuracy->top1_agreement == 0.875);
+  REQUIRE(back.cases[0].monitor);
+  CHECK(back.cases[0].monitor->clock_ghz == 3.5);
+  CHECK_FALSE(back.cases[0].monitor->joules_per_token);
+  REQUIRE(back.cases[0].throttle);
+  CHECK(back.cases[0].throttle->analysis.trip_reached_s == 3);
+  CHECK_FALSE(back.cases[1].accuracy);
+  CHECK_FALSE(back.cases[1].throttle);
   CHECK(json["schema"] == "lapbench.report/1");
 }
 
@@ -89,6 +115,28 @@ TEST_CASE("a mistyped report field is named with its value") {
 
 TEST_CASE("text that is not JSON is refused as such") {
   CHECK_THROWS_AS(ParseReport("{"), ReportError);
+}
+
+}  // namespace
+}  // namespace lapbench::reports
+
+namespace lapbench::reports {
+namespace {
+
+TEST_CASE("a throttle series that cannot be analysed is a report error") {
+  nlohmann::json json = ToJson(SampleReport());
+  for (auto& sample : json["cases"][0]["throttle"]["series"]) {
+    sample["tokens_per_s"] = 0;  // a burst of zero has no ratio
+  }
+  CHECK_THROWS_AS(ReportFromJson(json), ReportError);
+}
+
+TEST_CASE("a case without its accuracy key is refused by path") {
+  nlohmann::json json = ToJson(SampleReport());
+  json["cases"][1].erase("accuracy");
+  CHECK_THROWS_WITH(ReportFromJson(json),
+                    "missing report field: 'cases[1].accuracy' (expected an "
+                    "object or null)");
 }
 
 }  // namespace
