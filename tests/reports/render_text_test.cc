@@ -174,7 +174,16 @@ TEST_CASE("a measured case's CSV record has its figures", "[reports][render]") {
   CHECK(record ==
         "1,tiny-llama,/cache/tiny-llama-q4_0.gguf,ab12,q4_0,avx2,1,all,0,f16,"
         "16,2,measured,,0.25,1,"
-        "2000,1900,2100,0.0,6,"
+        "2000,1900,2100,0.03162277660168379,6,"  // prefill
+        "10,10,10,0,6,"                          // ttft
+        "500,490,510,0.01414213562373095,6,"     // decode
+        ",,,,0,,,,,0,"                           // p50, p90: none
+        "2.5,2.5,2.5,0,6,"                       // p99
+        ",,,,0,"                                 // max: none
+        "104857600,104857600,104857600,0,6,"     // peak RSS
+        "f32,128,0.054,0.31,0.875,,"             // accuracy
+        "4,3.5,,,0.25,true,"                     // monitor
+        "80,80,1,,3"                             // throttle
         "\r\n");
 }
 
