@@ -32,9 +32,19 @@ VaryingFields FindVaryingFields(const std::vector<const CaseResult*>& cases) {
   return vary;
 }
 
+std::string ModelShortName(const std::string& model) {
+  const size_t slash = model.find_last_of('/');
+  return slash == std::string::npos ? model : model.substr(slash + 1);
+}
+
 std::string GroupLabel(const CaseSpec& spec, const VaryingFields& vary) {
   const std::string base = spec.format + " " + spec.variant;
-  return vary.model ? spec.model + " " + base : base;
+  return vary.model ? ModelShortName(spec.model) + " " + base : base;
+}
+
+std::string BarLabel(const CaseSpec& spec, const VaryingFields& vary) {
+  const std::string base = spec.format + " " + spec.variant;
+  return vary.model ? base + "\n" + ModelShortName(spec.model) : base;
 }
 
 std::string LineLabel(const CaseSpec& spec, const VaryingFields& vary) {

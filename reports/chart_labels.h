@@ -23,8 +23,15 @@ struct VaryingFields {
 
 VaryingFields FindVaryingFields(const std::vector<const CaseResult*>& cases);
 
-// "q4_0 avx2", with the model first when models differ.
+// A model as charts name it: a .gguf path by its file name.
+std::string ModelShortName(const std::string& model);
+
+// "q4_0 avx2", with the model (ModelShortName) first when models differ.
 std::string GroupLabel(const CaseSpec& spec, const VaryingFields& vary);
+
+// "q4_0 avx2" for a bar group, and the model on a second line ("\n")
+// when models differ.
+std::string BarLabel(const CaseSpec& spec, const VaryingFields& vary);
 
 // GroupLabel with the placement and KV type when they differ.
 std::string LineLabel(const CaseSpec& spec, const VaryingFields& vary);

@@ -18,7 +18,8 @@ namespace {
 // Every case with the same label is one group; it shows the case with the
 // highest decode tokens/s (prefill when no decode was measured).
 struct ThroughputGroup {
-  std::string label;
+  std::string label;  // GroupLabel: what the group's cases share
+  std::string bar_label;
   const CaseResult* best = nullptr;
 };
 
@@ -37,7 +38,7 @@ std::vector<ThroughputGroup> GroupsOf(
     auto it = std::find_if(groups.begin(), groups.end(),
                            [&](const auto& g) { return g.label == label; });
     if (it == groups.end()) {
-      groups.push_back({label, c});
+      groups.push_back({label, BarLabel(c->spec, vary), c});
     } else if (HeadlineRate(*c) > HeadlineRate(*it->best)) {
       it->best = c;
     }
@@ -95,7 +96,7 @@ std::string ThroughputSvg(const std::vector<ThroughputGroup>& groups) {
                    RateTip("decode", decode, c.spec));
     out += RateBar(y, prefill, center, bar_width, 1,
                    RateTip("prefill", prefill, c.spec));
-    labels.push_back(groups[i].label);
+    labels.push_back(groups[i].bar_label);
     centers.push_back(center);
   }
   out += SvgCategoryAxis(frame, labels, centers, "format and variant");

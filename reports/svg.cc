@@ -23,6 +23,20 @@ constexpr std::array<const char*, 8> kPalette = {
 // Average glyph width at the charts' 11 px font, to fit labels in space.
 constexpr double kGlyphWidthPx = 6.5;
 constexpr size_t kLegendChars = 28;
+// Spacing of the lines of a category label.
+constexpr double kLabelLinePx = 13;
+
+// The lines of `text`, split at "\n".
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string_view::npos;
+       start = end + 1) {
+    lines.emplace_back(text.substr(start, end - start));
+  }
+  lines.emplace_back(text.substr(start));
+  return lines;
+}
 
 std::string Px(double pixel) { return fmt::format("{:.1f}", pixel); }
 
@@ -202,18 +216,25 @@ std::string SvgCategoryAxis(const ChartFrame& frame,
                       static_cast<double>(std::max<size_t>(1, labels.size()));
   const size_t max_chars =
       std::max<size_t>(4, static_cast<size_t>(band / kGlyphWidthPx));
+  size_t max_lines = 1;
   for (size_t i = 0; i < labels.size() && i < centers.size(); ++i) {
-    out += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" stroke=\"none\">{}"
-        "</text>\n",
-        Px(centers[i]), Px(frame.plot_bottom + 18),
-        XmlEscape(Shorten(labels[i], max_chars)));
+    size_t line = 0;
+    for (const std::string& text : SplitLines(labels[i])) {
+      out += fmt::format(
+          "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" stroke=\"none\">{}"
+          "</text>\n",
+          Px(centers[i]),
+          Px(frame.plot_bottom + 18 + kLabelLinePx * static_cast<double>(line)),
+          XmlEscape(Shorten(text, max_chars)));
+      max_lines = std::max(max_lines, ++line);
+    }
   }
+  const double below = kLabelLinePx * static_cast<double>(max_lines - 1);
   out += fmt::format(
       "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" stroke=\"none\">{}"
       "</text>\n</g>\n",
-      Px((frame.plot_left + frame.plot_right) / 2), Px(frame.plot_bottom + 38),
-      XmlEscape(label));
+      Px((frame.plot_left + frame.plot_right) / 2),
+      Px(frame.plot_bottom + 38 + below), XmlEscape(label));
   return out;
 }
 

@@ -88,7 +88,8 @@ std::string SvgXAxis(const ChartFrame& frame, const LinearScale& scale,
 std::string SvgYAxis(const ChartFrame& frame, const LinearScale& scale,
                      const Ticks& ticks, std::string_view label);
 
-// An x axis of categories: `labels[i]` centred at pixel `centers[i]`.
+// An x axis of categories: `labels[i]` centred at pixel `centers[i]`, a
+// line per "\n" in it.
 std::string SvgCategoryAxis(const ChartFrame& frame,
                             std::span<const std::string> labels,
                             std::span<const double> centers,

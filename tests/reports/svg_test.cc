@@ -92,5 +92,22 @@ TEST_CASE("a legend escapes its labels and draws a dashed entry as a line",
   CHECK_THAT(legend, Catch::Contains("stroke-dasharray=\"6 4\""));
 }
 
+TEST_CASE("a category label's second line goes below its first",
+          "[reports][svg]") {
+  const ChartFrame frame;
+  const std::string labels[] = {"q4_0 avx2\nm.gguf"};
+  const double centers[] = {306};
+  const std::string axis = SvgCategoryAxis(frame, labels, centers, "format");
+  CHECK_THAT(axis, Catch::Contains("<text x=\"306.0\" y=\"258.0\" "
+                                   "text-anchor=\"middle\" stroke=\"none\">"
+                                   "q4_0 avx2</text>"));
+  CHECK_THAT(axis, Catch::Contains("<text x=\"306.0\" y=\"271.0\" "
+                                   "text-anchor=\"middle\" stroke=\"none\">"
+                                   "m.gguf</text>"));
+  // The axis title moves down by the extra line: 240 + 38 + 13.
+  CHECK_THAT(axis, Catch::Contains("y=\"291.0\" text-anchor=\"middle\" "
+                                   "stroke=\"none\">format</text>"));
+}
+
 }  // namespace
 }  // namespace lapbench::reports
