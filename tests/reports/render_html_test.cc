@@ -110,6 +110,20 @@ TEST_CASE("a scaling chart draws a line through each thread count",
   CHECK_THAT(scaling, Catch::Contains(">tiny-llama q4_0 avx2</text>"));
 }
 
+TEST_CASE("a throttle series without temperatures says so in their place",
+          "[reports][html]") {
+  Report report = SampleRenderReport();
+  for (ThrottleSample& s : report.cases[0].throttle->series) {
+    s.cpu_temp_c.reset();
+    s.trip_c.reset();
+  }
+  const std::string throttle = Figure(RenderHtml(report), "chart-throttle-1");
+  CHECK(Count(throttle, "<svg") == 1);  // throughput only
+  CHECK_THAT(throttle, Catch::Contains("<p class=\"no-data\">CPU "
+                                       "temperature: no sample of this "
+                                       "series has a temperature reading"));
+}
+
 TEST_CASE("a report without measured cases explains every chart",
           "[reports][html]") {
   Report report = SampleRenderReport();
