@@ -7,6 +7,7 @@
 #include "reports/render.h"
 #include "reports/render_text.h"
 #include "reports/report_charts.h"
+#include "reports/report_tables.h"
 #include "reports/svg.h"
 
 namespace lapbench::reports {
@@ -86,52 +87,32 @@ std::string HtmlWarnings(const Report& report) {
   return out + "</ul>\n";
 }
 
-std::string HtmlResultRow(const CaseResult& c, bool accuracy, bool energy) {
-  const CaseMetrics& m = c.metrics;
-  std::string out = "<tr>" + HtmlCell(std::to_string(c.spec.id), true) +
-                    HtmlCell(c.spec.model) + HtmlCell(c.spec.format) +
-                    HtmlCell(c.spec.variant) +
-                    HtmlCell(std::to_string(c.spec.threads), true) +
-                    HtmlCell(c.spec.placement) + HtmlCell(c.spec.kv_type) +
-                    HtmlCell(MedianPlusMinus(m.decode_tokens_per_s, 1), true) +
-                    HtmlCell(MedianText(m.prefill_tokens_per_s, 1), true) +
-                    HtmlCell(MedianText(m.ttft_ms, 1), true) +
-                    HtmlCell(MedianText(m.decode_latency_p99_ms, 2), true) +
-                    HtmlCell(MedianText(m.peak_rss_bytes, 0, 1 << 20), true);
-  if (accuracy) {
-    const std::optional<CaseAccuracy>& a = c.accuracy;
-    out += HtmlCell(a ? fmt::format("{:.4f}", a->mean_kl) : "-", true);
-    out += HtmlCell(a ? fmt::format("{:.1f}%", 100 * a->top1_agreement) : "-",
-                    true);
+std::string HtmlTable(const TextTable& table, std::string_view css_class) {
+  std::string out = fmt::format("<table class=\"{}\">\n", css_class) +
+                    HeaderRow(table.header);
+  for (const std::vector<std::string>& row : table.rows) {
+    out += "<tr>";
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += HtmlCell(row[i], i < table.numeric.size() && table.numeric[i]);
+    }
+    out += "</tr>\n";
   }
-  if (energy) {
-    const bool has = c.monitor && c.monitor->joules_per_token;
-    out += HtmlCell(
-        has ? fmt::format("{:.4f}", *c.monitor->joules_per_token) : "-", true);
-  }
-  return out + "</tr>\n";
+  return out + "</table>\n";
 }
 
 std::string HtmlResults(const Report& report) {
-  const std::vector<const CaseResult*> measured = MeasuredCases(report);
-  if (measured.empty())
+  const TextTable table = ResultsTable(report);
+  if (table.rows.empty()) {
     return "<h2>Results</h2>\n<p>No case was measured.</p>\n";
-  const bool accuracy = AnyAccuracy(report);
-  const bool energy = AnyJoulesPerToken(report);
-  std::vector<std::string> header = {"case",    "model",        "format",
-                                     "variant", "threads",      "placement",
-                                     "kv",      "decode tok/s", "prefill tok/s",
-                                     "TTFT ms", "p99 token ms", "peak RSS MiB"};
-  if (accuracy) header.insert(header.end(), {"KL (nats)", "top-1"});
-  if (energy) header.push_back("J/token");
-  std::string out =
-      "<h2>Results</h2>\n<table class=\"results\">\n" + HeaderRow(header);
-  for (const CaseResult* c : measured)
-    out += HtmlResultRow(*c, accuracy, energy);
-  return out +
-         "</table>\n<p>Medians over the measured runs. ± is half the width "
-         "of the 95% confidence interval of the median; * marks too few "
-         "runs to reach 95% (the interval is then [min, max]).</p>\n";
+  }
+  return "<h2>Results</h2>\n" + HtmlTable(table, "results") + "<p>" +
+         XmlEscape(ResultsNote(report)) + "</p>\n";
+}
+
+std::string HtmlThrottle(const Report& report) {
+  const TextTable table = ThrottleTable(report);
+  if (table.rows.empty()) return "";
+  return "<h2>Sustained decode</h2>\n" + HtmlTable(table, "throttle");
 }
 
 std::string HtmlNotMeasured(const Report& report) {
@@ -155,8 +136,8 @@ std::string HtmlCharts(const Report& report) {
 
 std::string RenderHtml(const Report& report) {
   return HtmlHead(report) + HtmlSummary(report) + HtmlWarnings(report) +
-         HtmlResults(report) + HtmlNotMeasured(report) + HtmlCharts(report) +
-         "</body>\n</html>\n";
+         HtmlResults(report) + HtmlNotMeasured(report) + HtmlThrottle(report) +
+         HtmlCharts(report) + "</body>\n</html>\n";
 }
 
 }  // namespace lapbench::reports

@@ -68,6 +68,7 @@ TEST_CASE("the HTML page has its machine line and results table",
                                    "16.0 GiB RAM, iGPU Iris Xe</td></tr>"));
   CHECK_THAT(html, Catch::Contains("<td class=\"num\">500.0 ± 10.0</td>"));
   CHECK_THAT(html, Catch::Contains("<li>battery: on battery</li>"));
+  CHECK_THAT(html, Catch::Contains("<td>reached 95.0 C at 3.0 s</td>"));
 }
 
 TEST_CASE("each chart of the sample is drawn or says why not",

@@ -95,7 +95,7 @@ TEST_CASE("the Markdown results table has a row per measured case",
                 "|"));
   CHECK(HasLine(md,
                 "| 2 | /models/\\<x&\"y\"\\>.gguf | q8_0 | ref | 2 | all | f16 "
-                "| 250.0 ± 10.0* | 1000.0 | - | - | - | - | - | - |"));
+                "| 250.0 ± 10.0\\* | 1000.0 | - | - | - | - | - | - |"));
 }
 
 TEST_CASE("the Markdown summary lists unmeasured cases and throttling",
