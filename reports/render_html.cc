@@ -33,10 +33,11 @@ std::string HtmlCell(std::string_view text, bool numeric = false) {
                      XmlEscape(text));
 }
 
-std::string HeaderRow(const std::vector<std::string>& names) {
+std::string HtmlHeaderRow(const std::vector<std::string>& names) {
   std::string out = "<tr>";
-  for (const std::string& name : names)
+  for (const std::string& name : names) {
     out += "<th>" + XmlEscape(name) + "</th>";
+  }
   return out + "</tr>\n";
 }
 
@@ -89,7 +90,7 @@ std::string HtmlWarnings(const Report& report) {
 
 std::string HtmlTable(const TextTable& table, std::string_view css_class) {
   std::string out = fmt::format("<table class=\"{}\">\n", css_class) +
-                    HeaderRow(table.header);
+                    HtmlHeaderRow(table.header);
   for (const std::vector<std::string>& row : table.rows) {
     out += "<tr>";
     for (size_t i = 0; i < row.size(); ++i) {
@@ -124,7 +125,7 @@ std::string HtmlNotMeasured(const Report& report) {
   }
   if (rows.empty()) return "";
   return "<h2>Not measured</h2>\n<table class=\"not-measured\">\n" +
-         HeaderRow({"case", "status", "reason"}) + rows + "</table>\n";
+         HtmlHeaderRow({"case", "status", "reason"}) + rows + "</table>\n";
 }
 
 std::string HtmlCharts(const Report& report) {
