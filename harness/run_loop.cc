@@ -12,6 +12,7 @@
 #include "harness/stop_signal.h"
 #include "harness/suite_json.h"
 #include "harness/timed_steps.h"
+#include "reports/render.h"
 
 namespace lapbench::harness {
 namespace fs = std::filesystem;
@@ -131,6 +132,9 @@ reports::Report RunPlan(const RunSetup& setup) {
   report.finished_utc = reports::UtcNow();
   WriteFileAtomic(setup.out_dir / "report.json",
                   reports::ToJson(report).dump(2) + "\n");
+  for (const reports::RenderedForm& form : reports::AllRenderedForms()) {
+    WriteFileAtomic(setup.out_dir / form.file_name, form.render(report));
+  }
   return report;
 }
 

@@ -34,7 +34,8 @@ struct RunSetup {
 
 // Runs the plan's cases in order while SIGINT/SIGTERM request a stop: the
 // case in flight is abandoned, the rest are not started, and the report is
-// marked partial with the reason. Writes report.json atomically at the end
+// marked partial with the reason. Writes report.json atomically at the end,
+// then report.md, cases.csv and report.html beside it (reports/render.h),
 // and returns the report. Throws std::runtime_error when the output
 // directory or its files cannot be written.
 reports::Report RunPlan(const RunSetup& setup);

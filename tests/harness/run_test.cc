@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "harness/case_runner.h"
@@ -122,6 +123,14 @@ TEST_CASE("a SIGINT after the first case leaves a partial report of it") {
   REQUIRE(back.cases.size() == 1);
   CHECK(back.cases[0].status == CaseStatus::kMeasured);
   CHECK(CountLines(setup.out_dir / "cases.jsonl") == 1);
+  // The rendered forms are written for a partial report too.
+  std::ifstream md(setup.out_dir / "report.md");
+  std::stringstream md_text;
+  md_text << md.rdbuf();
+  CHECK_THAT(md_text.str(), Catch::Contains("- Status: partial (interrupted "
+                                            "by SIGINT)"));
+  CHECK(fs::is_regular_file(setup.out_dir / "cases.csv"));
+  CHECK(fs::is_regular_file(setup.out_dir / "report.html"));
   ClearStop();
   fs::remove_all(dir);
 }
