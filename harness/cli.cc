@@ -19,6 +19,7 @@ int RunCli(int argc, char** argv) {
   AddModelCommand(app, action);
   AddRunCommand(app, action);
   AddThrottleCommand(app, action);
+  AddCompareCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,7 +44,8 @@ Suite TinySuite() {
 }  // namespace
 
 TEST_CASE("every shipped suite parses", "[harness][suite]") {
-  for (const char* name : {"quick", "standard", "full", "throttle", "ci"}) {
+  for (const char* name :
+       {"quick", "standard", "full", "throttle", "ci", "ci-bench"}) {
     INFO(name);
     Suite suite = LoadSuite(kShipped / (std::string(name) + ".toml"));
     CHECK(suite.name == name);
