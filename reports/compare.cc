@@ -171,9 +171,13 @@ std::vector<CompareMetric> ParseCompareMetrics(
 
 void CheckSameKind(const BenchFile& base, const BenchFile& new_file) {
   if (base.kind == new_file.kind) return;
+  auto phrase = [](BenchKind kind) {
+    return fmt::format("{}{}", kind == BenchKind::kLapbenchReport ? "a " : "",
+                       BenchKindName(kind));
+  };
   throw CompareInputError(fmt::format(
       "'{}' is {} but '{}' is {} (expected two files of one kind)", base.path,
-      BenchKindName(base.kind), new_file.path, BenchKindName(new_file.kind)));
+      phrase(base.kind), new_file.path, phrase(new_file.kind)));
 }
 
 int64_t CompareResult::Count(Verdict verdict) const {

@@ -30,14 +30,18 @@ constexpr GbTimeUnit kGbTimeUnits[] = {
 // The path of the entry being read, for messages.
 struct GbWhere {
   const std::string& file;
-  std::string field;  // "benchmarks[3]"
+  std::string field;  // "benchmarks[3]"; empty at the top level
+
+  std::string Path(const char* key) const {
+    return field.empty() ? key : field + "." + key;
+  }
 };
 
 [[noreturn]] void GbBad(const GbWhere& where, const char* key,
                         const json& value, const char* expected) {
-  throw CompareInputError(
-      fmt::format("'{}': bad field {}.{}: '{}' (expected {})", where.file,
-                  where.field, key, value.dump(), expected));
+  throw CompareInputError(fmt::format("'{}': bad field {}: '{}' (expected {})",
+                                      where.file, where.Path(key),
+                                      value.dump(), expected));
 }
 
 // entry[key], which must exist and pass `is`.
@@ -45,9 +49,8 @@ const json& GbGet(const json& entry, const char* key, const GbWhere& where,
                   bool (*is)(const json&), const char* expected) {
   const auto it = entry.find(key);
   if (it == entry.end()) {
-    throw CompareInputError(
-        fmt::format("'{}': missing field {}.{} (expected {})", where.file,
-                    where.field, key, expected));
+    throw CompareInputError(fmt::format("'{}': missing field {} (expected {})",
+                                        where.file, where.Path(key), expected));
   }
   if (!is(*it)) GbBad(where, key, *it, expected);
   return *it;
@@ -138,6 +141,18 @@ std::string GbNotMeasured(const GbSeen& seen) {
   return "no measured entry";
 }
 
+// A repetition's samples go to `c`; aggregates and errors are noted.
+void AddEntry(const json& entry, const GbWhere& where, BenchCase& c,
+              GbSeen& seen) {
+  if (entry.value("run_type", "iteration") == "aggregate") {
+    seen.aggregates = true;
+  } else if (entry.value("error_occurred", false)) {
+    seen.error = entry.value("error_message", "(no message)");
+  } else {
+    AddRepetition(entry, where, c);
+  }
+}
+
 // The entry's benchmark name without repetition and aggregate suffixes.
 std::string GbCaseName(const json& entry, const GbWhere& where) {
   const auto run_name = entry.find("run_name");
@@ -162,7 +177,7 @@ std::string BenchmarkBaseName(std::string_view run_name) {
 
 BenchFile BenchFileFromGoogleBenchmark(const json& json_file,
                                        const std::string& path) {
-  const GbWhere top{path, "(top level)"};
+  const GbWhere top{path, ""};
   BenchFile file{path, BenchKind::kGoogleBenchmark, {}, {}};
   file.machine =
       GbMachine(GbGet(json_file, "context", top, GbIsObject, "an object"));
@@ -184,14 +199,7 @@ BenchFile BenchFileFromGoogleBenchmark(const json& json_file,
       file.cases.emplace_back().name = name;
       seen.emplace_back();
     }
-    BenchCase& c = file.cases[it->second];
-    if (entry.value("run_type", "iteration") == "aggregate") {
-      seen[it->second].aggregates = true;
-    } else if (entry.value("error_occurred", false)) {
-      seen[it->second].error = entry.value("error_message", "(no message)");
-    } else {
-      AddRepetition(entry, where, c);
-    }
+    AddEntry(entry, where, file.cases[it->second], seen[it->second]);
   }
   for (size_t i = 0; i < file.cases.size(); ++i) {
     if (file.cases[i].samples.empty()) {

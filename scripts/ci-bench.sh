@@ -27,17 +27,27 @@ case "${1:-}" in
   *) echo "usage: $0 [--record]" >&2; exit 2 ;;
 esac
 
+# Runs "$@" with its stdout in $log, shown only when the command fails.
+quietly() {
+  local log=$1
+  shift
+  if ! "$@" >"$log"; then
+    cat "$log"
+    echo "ci-bench: failed: $*" >&2
+    exit 1
+  fi
+}
+
 rm -rf "$out"
 mkdir -p "$out"
 
 echo "ci-bench: kernels ($kernel_filter)" >&2
-"$kernels" --benchmark_filter="$kernel_filter" \
+quietly "$out/kernels.txt" "$kernels" --benchmark_filter="$kernel_filter" \
   --benchmark_repetitions=5 --benchmark_min_time=0.05 \
-  --benchmark_out="$out/kernels.json" --benchmark_out_format=json \
-  >"$out/kernels.txt"
+  --benchmark_out="$out/kernels.json" --benchmark_out_format=json
 
 echo "ci-bench: engine (lapbench run --suite ci-bench)" >&2
-"$lapbench" run --suite ci-bench --out "$out/engine" >"$out/engine.txt"
+quietly "$out/engine.txt" "$lapbench" run --suite ci-bench --out "$out/engine"
 
 if $record; then
   mkdir -p "$baselines/ci-bench"

@@ -42,7 +42,8 @@ struct Outcome {
 
 // Runs `lapbench compare args...` with stdout captured in a file.
 Outcome Compare(std::vector<std::string> args) {
-  args.insert(args.begin(), {"lapbench", "compare"});
+  const std::vector<std::string> command = {"lapbench", "compare"};
+  args.insert(args.begin(), command.begin(), command.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   const fs::path out_path = TempDir() / "stdout.txt";
@@ -69,6 +70,7 @@ reports::Report OneCaseReport(std::vector<double> decode_tokens_per_s) {
   reports::Report report;
   report.machine = {{"cpu", {{"brand", "Test CPU"}, {"n_logical_cpus", 2}}},
                     {"memory", {{"total_bytes", 16000000000}}}};
+  report.suite = nlohmann::json::object();
   reports::CaseResult c;
   c.spec = {1, "tiny-llama", "",  "ab",  "q4_0", "ref",
             1, "all",        {0}, "f16", 8,      4};

@@ -126,7 +126,7 @@ TEST_CASE("Files of two kinds are refused", "[reports][compare]") {
   g.kind = BenchKind::kGoogleBenchmark;
   const BenchFile r = ReportFile("r.json", {});
   REQUIRE_THROWS_WITH(CheckSameKind(r, g),
-                      "'r.json' is lapbench report but 'g.json' is Google "
+                      "'r.json' is a lapbench report but 'g.json' is Google "
                       "Benchmark JSON (expected two files of one kind)");
 }
 
@@ -312,9 +312,10 @@ CompareResult SmallResult() {
       b, n, DefaultCompareMetrics(BenchKind::kLapbenchReport), {});
 }
 
-TEST_CASE("The JUnit XML of a small comparison, exactly", "[reports][compare]"){
-    CHECK(CompareJunitXml(SmallResult()) ==
-          R"(<?xml version="1.0" encoding="UTF-8"?>
+TEST_CASE("The JUnit XML of a small comparison, exactly",
+          "[reports][compare]") {
+  CHECK(CompareJunitXml(SmallResult()) ==
+        R"xml(<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="lapbench compare" tests="3" failures="1" errors="0" skipped="2">
   <testsuite name="lapbench report" tests="3" failures="1" errors="0" skipped="2">
     <properties>
@@ -325,22 +326,23 @@ TEST_CASE("The JUnit XML of a small comparison, exactly", "[reports][compare]"){
       <property name="report_only" value="false"/>
     </properties>
     <testcase classname="tiny/q4_0" name="decode_tokens_per_s">
-      <failure type="regression" message="regression: median 102 -&gt; 92 (-9.8%, worse by more than the 5.0% threshold), p = 0.007937 &lt;= 0.05 (exact, U = 25, 5 vs 5)" /
-              > </ testcase><testcase classname = "tiny/q4_0" name = "ttft_ms">
-              <skipped message =
-                   "too few samples: 3 vs 3 give p &gt;= 0.1 at best, above "
-                   "alpha 0.05; 4 vs 4 is the least that can decide" />
-              </ testcase>
-              <testcase classname = "a&lt;b&gt;&amp;&quot;c&apos;" name =
-                   "only in base">
-              <skipped message = "only in base: not compared" /></ testcase>
-              </ testsuite></ testsuites>) ");
+      <failure type="regression" message="regression: median 102 -&gt; 92 (-9.8%, worse by more than the 5.0% threshold), p = 0.007937 &lt;= 0.05 (exact, U = 25, 5 vs 5)"/>
+    </testcase>
+    <testcase classname="tiny/q4_0" name="ttft_ms">
+      <skipped message="too few samples: 3 vs 3 give p &gt;= 0.1 at best, above alpha 0.05; 4 vs 4 is the least that can decide"/>
+    </testcase>
+    <testcase classname="a&lt;b&gt;&amp;&quot;c&apos;" name="only in base">
+      <skipped message="only in base: not compared"/>
+    </testcase>
+  </testsuite>
+</testsuites>
+)xml");
 }
 
 TEST_CASE("The Markdown of a small comparison, exactly", "[reports][compare]") {
   CompareResult r = SmallResult();
   r.report_only = true;
-  CHECK(CompareMarkdown(r) == R"(## lapbench compare: lapbench report
+  CHECK(CompareMarkdown(r) == R"md(## lapbench compare: lapbench report
 
 - base: `base.json` (2 cases)
 - new: `new.json` (1 case)
@@ -357,7 +359,7 @@ Only in base (not compared):
 - `a<b>&"c'`
 
 **1 regression**, 0 improvements, 0 no change, 1 too few samples in 2 comparisons of 1 paired case; 0 not measured, 1 only in base, 0 only in new.
-)");
+)md");
 }
 
 }  // namespace
