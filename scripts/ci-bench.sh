@@ -58,10 +58,10 @@ if $record; then
 fi
 
 # Report only: every verdict is printed, a regression does not fail.
+# Writes $out/$3.md (the table) and $out/$3-junit.xml.
 compare() {
   "$lapbench" compare "$1" "$2" --report-only --allow-different-machine \
-    --junit "$3" | tee "${3%.xml}.md"
+    --junit "$out/$3-junit.xml" | tee "$out/$3.md"
 }
-compare "$baselines/kernels.json" "$out/kernels.json" "$out/kernels-junit.xml"
-compare "$baselines/ci-bench/report.json" "$out/engine/report.json" \
-  "$out/engine-junit.xml"
+compare "$baselines/kernels.json" "$out/kernels.json" kernels
+compare "$baselines/ci-bench/report.json" "$out/engine/report.json" engine
