@@ -40,8 +40,8 @@ struct GbWhere {
 [[noreturn]] void GbBad(const GbWhere& where, const char* key,
                         const json& value, const char* expected) {
   throw CompareInputError(fmt::format("'{}': bad field {}: '{}' (expected {})",
-                                      where.file, where.Path(key),
-                                      value.dump(), expected));
+                                      where.file, where.Path(key), value.dump(),
+                                      expected));
 }
 
 // entry[key], which must exist and pass `is`.
