@@ -125,7 +125,16 @@ BenchFile BenchFileFromJson(const json& json_file, const std::string& path) {
     }
   }
   if (object && json_file.contains("benchmarks")) {
-    return BenchFileFromGoogleBenchmark(json_file, path);
+    try {
+      return BenchFileFromGoogleBenchmark(json_file, path);
+    } catch (const json::exception& e) {
+      // A field of an unexpected type read with a default (run_type,
+      // error_occurred, a cache's size).
+      throw CompareInputError(
+          fmt::format("'{}': {} (expected Google Benchmark JSON as version "
+                      "1.7 writes it)",
+                      path, e.what()));
+    }
   }
   throw CompareInputError(fmt::format(
       "'{}' is {} (expected a lapbench report, \"schema\": \"{}\", or "

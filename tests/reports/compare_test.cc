@@ -293,6 +293,12 @@ TEST_CASE("Neither kind of JSON is refused with what it is",
           "g.json"),
       "'g.json': missing field benchmarks[0].time_unit (expected ns, us, ms "
       "or s)");
+  CHECK_THROWS_AS(
+      BenchFileFromJson(nlohmann::json::parse(
+                            R"({"context": {}, "benchmarks": [{"name": "BM_X",
+                                "error_occurred": "yes"}]})"),
+                        "g.json"),
+      CompareInputError);
   CHECK_THROWS_AS(LoadBenchFile(Fixture("no-such-file.json")),
                   CompareInputError);
 }
