@@ -57,6 +57,14 @@ if $record; then
   exit 0
 fi
 
+for baseline in "$baselines/kernels.json" "$baselines/ci-bench/report.json"; do
+  if [ ! -f "$baseline" ]; then
+    echo "ci-bench: error: no baseline '$baseline' (expected one recorded" \
+      "with scripts/ci-bench.sh --record and committed)" >&2
+    exit 2
+  fi
+done
+
 # Report only: every verdict is printed, a regression does not fail.
 # Writes $out/$3.md (the table) and $out/$3-junit.xml.
 compare() {
