@@ -27,6 +27,16 @@ case "${1:-}" in
   *) echo "usage: $0 [--record]" >&2; exit 2 ;;
 esac
 
+if ! $record; then
+  for baseline in "$baselines/kernels.json" "$baselines/ci-bench/report.json"; do
+    if [ ! -f "$baseline" ]; then
+      echo "ci-bench: error: no baseline '$baseline' (expected one recorded" \
+        "with scripts/ci-bench.sh --record and committed)" >&2
+      exit 2
+    fi
+  done
+fi
+
 # Runs "$@" with its stdout in $log, shown only when the command fails.
 quietly() {
   local log=$1
@@ -56,14 +66,6 @@ if $record; then
   echo "ci-bench: baselines written to $baselines/" >&2
   exit 0
 fi
-
-for baseline in "$baselines/kernels.json" "$baselines/ci-bench/report.json"; do
-  if [ ! -f "$baseline" ]; then
-    echo "ci-bench: error: no baseline '$baseline' (expected one recorded" \
-      "with scripts/ci-bench.sh --record and committed)" >&2
-    exit 2
-  fi
-done
 
 # Report only: every verdict is printed, a regression does not fail.
 # Writes $out/$3.md (the table) and $out/$3-junit.xml.
