@@ -5,6 +5,7 @@
 #include "reports/compare.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -259,6 +260,26 @@ TEST_CASE("Google Benchmark runs pair by name across units and repeats",
   REQUIRE(r.not_measured.size() == 1);
   CHECK(r.not_measured[0].reason ==
         "base: error: weights do not fit; new: measured");
+}
+
+TEST_CASE("A Google Benchmark clock only differs when far apart",
+          "[reports][compare]") {
+  std::ifstream in(Fixture("gbench-base.json"));
+  nlohmann::json json = nlohmann::json::parse(in);
+  const BenchFile base = BenchFileFromGoogleBenchmark(json, "b");
+  json["context"]["mhz_per_cpu"] = 2000;  // 23% below 2600
+  CHECK(ComparabilityProblems(base, BenchFileFromGoogleBenchmark(json, "n"))
+            .empty());
+  json["context"]["mhz_per_cpu"] = 1000;
+  json["context"]["caches"][2]["size"] = 1048576;
+  CHECK(ComparabilityProblems(base, BenchFileFromGoogleBenchmark(json, "n")) ==
+        std::vector<std::string>{
+            "machine mhz_per_cpu: 2600 (base) vs 1000 (new), more than 25% "
+            "apart",
+            "machine caches: 'L1 Data 49152 B x1, L1 Instruction 32768 B x1, "
+            "L2 Unified 2097152 B x1, L3 Unified 110100480 B x2' (base) vs "
+            "'L1 Data 49152 B x1, L1 Instruction 32768 B x1, L2 Unified "
+            "1048576 B x1, L3 Unified 110100480 B x2' (new)"});
 }
 
 TEST_CASE("Counters need a known direction or a :higher/:lower suffix",
