@@ -2,8 +2,6 @@
 // per-repetition entries as samples, and the context's machine facts.
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "reports/compare_input.h"
 
 namespace lapbench::reports {
@@ -168,11 +166,31 @@ std::string GbCaseName(const json& entry, const GbWhere& where) {
   return BenchmarkBaseName(name);
 }
 
+// "repeats:5", the part Repetitions() adds to a benchmark's name.
+bool IsRepeatsPart(std::string_view part) {
+  constexpr std::string_view kPrefix = "repeats:";
+  if (!part.starts_with(kPrefix) || part.size() == kPrefix.size()) {
+    return false;
+  }
+  return part.substr(kPrefix.size()).find_first_not_of("0123456789") ==
+         std::string_view::npos;
+}
+
 }  // namespace
 
 std::string BenchmarkBaseName(std::string_view run_name) {
-  static const std::regex kRepeats("/repeats:[0-9]+(?=/|$)");
-  return std::regex_replace(std::string(run_name), kRepeats, "");
+  std::string out;
+  size_t begin = 0;
+  for (;;) {
+    const size_t slash = run_name.find('/', begin);
+    const std::string_view part = run_name.substr(begin, slash - begin);
+    if (!IsRepeatsPart(part)) {
+      if (!out.empty()) out += '/';
+      out += part;
+    }
+    if (slash == std::string_view::npos) return out;
+    begin = slash + 1;
+  }
 }
 
 BenchFile BenchFileFromGoogleBenchmark(const json& json_file,
