@@ -20,6 +20,7 @@ int RunCli(int argc, char** argv) {
   AddRunCommand(app, action);
   AddThrottleCommand(app, action);
   AddReportCommand(app, action);
+  AddCompareCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

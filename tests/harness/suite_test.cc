@@ -44,7 +44,8 @@ Suite TinySuite() {
 }  // namespace
 
 TEST_CASE("every shipped suite parses", "[harness][suite]") {
-  for (const char* name : {"quick", "standard", "full", "throttle", "ci"}) {
+  for (const char* name :
+       {"quick", "standard", "full", "throttle", "ci", "ci-bench"}) {
     INFO(name);
     Suite suite = LoadSuite(kShipped / (std::string(name) + ".toml"));
     CHECK(suite.name == name);
@@ -216,9 +217,10 @@ TEST_CASE("suites are found by name or path", "[harness][suite]") {
   CHECK(FindSuiteFile("ci", {kFixtures, kShipped}) == kShipped / "ci.toml");
   CHECK(FindSuiteFile("x/y.toml", {kShipped}) == fs::path("x/y.toml"));
   CHECK(FindSuiteFile("other.toml", {}) == fs::path("other.toml"));
-  CHECK_THROWS_WITH(FindSuiteFile("quik", {kShipped}),
-                    "unknown suite: 'quik' (expected one of ci, full, quick, "
-                    "standard, throttle, or a path to a .toml file)");
+  CHECK_THROWS_WITH(
+      FindSuiteFile("quik", {kShipped}),
+      "unknown suite: 'quik' (expected one of ci, ci-bench, full, quick, "
+      "standard, throttle, or a path to a .toml file)");
 }
 
 TEST_CASE("did-you-mean offers only close names", "[harness][suite]") {
