@@ -93,6 +93,25 @@ void AppendLineDurably(const fs::path& path, std::string_view line) {
   WriteAndSync(path, O_CREAT | O_APPEND, std::string(line) + "\n");
 }
 
+void StatusLine::Show(std::string_view text) {
+  if (!terminal_) return;
+  fmt::print(out_, "\r\033[K{}", text);
+  std::fflush(out_);
+  showing_ = true;
+}
+
+void StatusLine::Print(std::string_view line) {
+  Clear();
+  fmt::print(out_, "{}\n", line);
+  std::fflush(out_);
+}
+
+void StatusLine::Clear() {
+  if (!showing_) return;
+  fmt::print(out_, "\r\033[K");
+  showing_ = false;
+}
+
 fs::path DefaultOutDir(const std::string& suite_name) {
   std::string stamp = reports::UtcNow();  // 2026-12-04T09:12:00Z
   std::erase(stamp, '-');
