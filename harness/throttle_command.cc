@@ -22,6 +22,7 @@
 #include "harness/monitor.h"
 #include "harness/sustained_decode.h"
 #include "probes/profile.h"
+#include "reports/report.h"
 #include "reports/throttle.h"
 
 namespace lapbench::harness {
@@ -132,6 +133,14 @@ ThrottleResult RunThrottle(const ThrottleArgs& args) {
   };
   r.sustained = DecodeSustained(session, first, sustained);
   fmt::print(stderr, "\n");
+  if (!r.sustained.analysis) {
+    throw std::runtime_error(fmt::format(
+        "throttle: '{} interval(s) in {}' (expected at least {}: a decode "
+        "step took longer than --interval {}; give a longer --interval or "
+        "--duration)",
+        r.sustained.series.size(), args.duration, reports::kMinThrottleSamples,
+        args.interval));
+  }
   return r;
 }
 
@@ -139,7 +148,7 @@ nlohmann::json JsonOrNull(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
-// The analysis; the duration always gives at least two intervals.
+// The analysis; RunThrottle makes sure there is one.
 const reports::ThrottleAnalysis& Analysis(const ThrottleResult& r) {
   return r.sustained.analysis.value();
 }
