@@ -128,6 +128,13 @@ std::string CaseLabel(const PlannedCase& planned, int index, int count) {
 std::string CaseOutcome(const reports::CaseResult& result) {
   const reports::CaseMetrics& m = result.metrics;
   if (result.status == reports::CaseStatus::kMeasured) {
+    if (result.throttle && result.throttle->analysis.n_burst_samples > 0) {
+      const reports::ThrottleAnalysis& a = result.throttle->analysis;
+      return fmt::format(
+          "decode {:.1f} tok/s burst, {:.1f} sustained (ratio {:.3f}, {} "
+          "intervals)",
+          a.burst_tokens_per_s, a.sustained_tokens_per_s, a.ratio, a.n_samples);
+    }
     const reports::Metric& rate = m.decode_tokens_per_s.summary.n > 0
                                       ? m.decode_tokens_per_s
                                       : m.prefill_tokens_per_s;

@@ -50,8 +50,9 @@ class StatusLine {
 // "case 2/8  tiny-llama q4_0 avx2 t=1", the head of every progress line.
 std::string CaseLabel(const PlannedCase& planned, int index, int count);
 
-// "decode 512.3 tok/s": the key rate of a finished case, or its status and
-// reason when it was not measured.
+// "decode 512.3 tok/s (3 runs)": the key rate of a finished case ("decode
+// 512.3 tok/s burst, 498.0 sustained (ratio 0.972, 600 intervals)" for a
+// sustained decode), or its status and reason when it was not measured.
 std::string CaseOutcome(const reports::CaseResult& result);
 
 // The summary table of `report`'s cases, one row per case.
