@@ -44,5 +44,57 @@ TEST_CASE("a reference file the disk cannot hold is used only when cached",
   CHECK(ChooseReference("tiny-llama", room, f32_cached, why) == "f32");
 }
 
+// A plan of one runnable case of `model` in `format` (not checked
+// against a machine: For never runs a model for the notes tested here).
+Plan OneCase(const std::string& model, const std::string& format) {
+  PlannedCase p;
+  p.spec.id = 1;
+  p.spec.model = model;
+  p.spec.format = format;
+  p.format = format == kFileFormatMark ? "q4_0" : format;
+  p.runnable = true;
+  Plan plan;
+  plan.cases.push_back(p);
+  return plan;
+}
+
+TEST_CASE("without the policy key no case gets accuracy, and says why",
+          "[harness][accuracy]") {
+  const Plan plan = OneCase("tiny-llama", "q4_0");
+  RunAccuracy accuracy(plan, RunAccuracyOptions{});
+  ModelFiles files("/nonexistent-model-cache");
+  const FormatAccuracy a = accuracy.For(plan.cases[0], files);
+  CHECK(!a.accuracy);
+  CHECK(a.note == "not measured: accuracy is off in the suite's policy");
+}
+
+TEST_CASE("a .gguf model gets a note instead of accuracy",
+          "[harness][accuracy]") {
+  const Plan plan = OneCase("/models/some.gguf", std::string(kFileFormatMark));
+  RunAccuracyOptions options;
+  options.enabled = true;
+  RunAccuracy accuracy(plan, options);
+  ModelFiles files("/nonexistent-model-cache");
+  const FormatAccuracy a = accuracy.For(plan.cases[0], files);
+  CHECK(!a.accuracy);
+  CHECK(a.note ==
+        "not measured: a .gguf model runs in its own format only, with no F32 "
+        "version of its weights to compare against");
+}
+
+TEST_CASE("a model whose reference fits nowhere notes it on every format",
+          "[harness][accuracy]") {
+  const Plan plan = OneCase("tiny-llama", "q8_0");
+  RunAccuracyOptions options;
+  options.enabled = true;
+  options.available_bytes = 0;
+  RunAccuracy accuracy(plan, options);
+  ModelFiles files("/nonexistent-model-cache");
+  const FormatAccuracy a = accuracy.For(plan.cases[0], files);
+  CHECK(!a.accuracy);
+  CHECK(a.note.starts_with(
+      "not measured: no reference fits: f32 does not fit in RAM: "));
+}
+
 }  // namespace
 }  // namespace lapbench::harness
