@@ -27,12 +27,6 @@ namespace {
 // runs.
 constexpr uint64_t kLogitsChunkRows = 64;
 
-// A pass's logits and the row length.
-struct PassLogits {
-  std::vector<float> logits;  // [n_tokens][n_vocab]
-  int64_t n_vocab = 0;
-};
-
 // Free bytes on the disk holding `dir` (or its nearest existing parent).
 std::optional<uint64_t> FreeDiskBytes(fs::path dir) {
   std::error_code ec;
@@ -157,12 +151,9 @@ void RunAccuracy::MeasureModel(const std::string& model, ModelFiles& files) {
       },
       why);
   if (ref.empty()) return NoteAll(model, FailureNote(why));
-  const auto say = [this](const std::string& line) {
-    if (options_.note) options_.note(line);
-  };
   PassLogits reference;
   try {
-    say(fmt::format("accuracy: {} in {} (the reference), {} tokens", model, ref,
+    Say(fmt::format("accuracy: {} in {} (the reference), {} tokens", model, ref,
                     options_.n_tokens));
     reference = LogitsOf(model, ref, files, options_);
   } catch (const std::exception& e) {
@@ -170,23 +161,33 @@ void RunAccuracy::MeasureModel(const std::string& model, ModelFiles& files) {
         model, FailureNote(fmt::format("the {} reference: {}", ref, e.what())));
   }
   for (const std::string& format : formats_[model]) {
-    FormatAccuracy& out = known_[model + "|" + format];
-    if (format == ref) {
-      out = {std::nullopt, "the reference format itself"};
-      continue;
-    }
-    try {
-      say(fmt::format("accuracy: {} in {} against {}", model, format, ref));
-      const PassLogits pass = LogitsOf(model, format, files, options_);
-      const engine::AccuracyFigures f =
-          engine::CompareLogits(reference.logits, pass.logits, pass.n_vocab);
-      out = {reports::CaseAccuracy{ref, f.n_positions, f.mean_kl, f.max_kl,
-                                   f.top1_agreement},
-             ""};
-    } catch (const std::exception& e) {
-      out = {std::nullopt, FailureNote(e.what())};
-    }
+    known_[model + "|" + format] =
+        format == ref
+            ? FormatAccuracy{std::nullopt, "the reference format itself"}
+            : CompareFormat(model, format, ref, reference, files);
   }
+}
+
+FormatAccuracy RunAccuracy::CompareFormat(const std::string& model,
+                                          const std::string& format,
+                                          const std::string& ref,
+                                          const PassLogits& reference,
+                                          ModelFiles& files) {
+  try {
+    Say(fmt::format("accuracy: {} in {} against {}", model, format, ref));
+    const PassLogits pass = LogitsOf(model, format, files, options_);
+    const engine::AccuracyFigures f =
+        engine::CompareLogits(reference.logits, pass.logits, pass.n_vocab);
+    return {reports::CaseAccuracy{ref, f.n_positions, f.mean_kl, f.max_kl,
+                                  f.top1_agreement},
+            ""};
+  } catch (const std::exception& e) {
+    return {std::nullopt, FailureNote(e.what())};
+  }
+}
+
+void RunAccuracy::Say(const std::string& line) const {
+  if (options_.note) options_.note(line);
 }
 
 }  // namespace lapbench::harness

@@ -46,6 +46,12 @@ std::string ChooseReference(
     const std::string& preset, const ReferenceRoom& room,
     const std::function<bool(const std::string&)>& cached, std::string& why);
 
+// The logits of one accuracy pass and their row length.
+struct PassLogits {
+  std::vector<float> logits;  // [n_tokens][n_vocab]
+  int64_t n_vocab = 0;
+};
+
 // How a run measures accuracy.
 struct RunAccuracyOptions {
   bool enabled = false;  // the suite's policy.accuracy
@@ -73,7 +79,13 @@ class RunAccuracy {
 
  private:
   void MeasureModel(const std::string& model, ModelFiles& files);
+  // One format's pass compared with the reference's, or why it failed.
+  FormatAccuracy CompareFormat(const std::string& model,
+                               const std::string& format,
+                               const std::string& ref,
+                               const PassLogits& reference, ModelFiles& files);
   void NoteAll(const std::string& model, const std::string& note);
+  void Say(const std::string& line) const;  // to options_.note
 
   RunAccuracyOptions options_;
   // Formats of each model's runnable cases, in plan order.
