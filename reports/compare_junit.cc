@@ -3,59 +3,22 @@
 #include <fmt/format.h>
 
 #include "reports/compare.h"
+#include "reports/svg.h"
 
 namespace lapbench::reports {
 namespace {
-
-// Text safe in an XML attribute or element: the five markup characters
-// as entities, tabs and line breaks as character references, and other
-// control characters (not allowed in XML 1.0) left out.
-std::string JunitEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-  }
-  return out;
-}
 
 // One <testcase> with `body` (already XML) inside, or empty.
 std::string JunitTestcase(std::string_view classname, std::string_view name,
                           const std::string& body) {
   std::string open = fmt::format("    <testcase classname=\"{}\" name=\"{}\"",
-                                 JunitEscape(classname), JunitEscape(name));
+                                 XmlEscape(classname), XmlEscape(name));
   if (body.empty()) return open + "/>\n";
   return fmt::format("{}>\n      {}\n    </testcase>\n", open, body);
 }
 
 std::string JunitSkipped(std::string_view message) {
-  return fmt::format("<skipped message=\"{}\"/>", JunitEscape(message));
+  return fmt::format("<skipped message=\"{}\"/>", XmlEscape(message));
 }
 
 std::string JunitRow(const MetricRow& row) {
@@ -63,15 +26,14 @@ std::string JunitRow(const MetricRow& row) {
   switch (row.verdict) {
     case Verdict::kRegression:
       body = fmt::format("<failure type=\"regression\" message=\"{}\"/>",
-                         JunitEscape(row.reason));
+                         XmlEscape(row.reason));
       break;
     case Verdict::kTooFewSamples:
       body = JunitSkipped(row.reason);
       break;
     case Verdict::kImprovement:
     case Verdict::kNoChange:
-      body =
-          fmt::format("<system-out>{}</system-out>", JunitEscape(row.reason));
+      body = fmt::format("<system-out>{}</system-out>", XmlEscape(row.reason));
       break;
   }
   const std::string metric =
@@ -83,7 +45,7 @@ std::string JunitRow(const MetricRow& row) {
 std::string JunitProperties(const CompareResult& r) {
   auto property = [](std::string_view name, std::string_view value) {
     return fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", name,
-                       JunitEscape(value));
+                       XmlEscape(value));
   };
   std::string out = "    <properties>\n";
   out += property("base", r.base_path);
@@ -132,7 +94,7 @@ std::string CompareJunitXml(const CompareResult& result) {
       "<testsuites name=\"lapbench compare\" {}>\n"
       "  <testsuite name=\"{}\" {}>\n{}{}  </testsuite>\n"
       "</testsuites>\n",
-      counts, JunitEscape(BenchKindName(result.kind)), counts,
+      counts, XmlEscape(BenchKindName(result.kind)), counts,
       JunitProperties(result), JunitTestcases(result));
 }
 

@@ -76,10 +76,19 @@ std::string XmlEscape(std::string_view text) {
         out += "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        out += "&apos;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
         break;
       default:
-        out += c;
+        if (static_cast<unsigned char>(c) >= 0x20) out += c;
     }
   }
   return out;

@@ -10,8 +10,10 @@
 
 namespace lapbench::reports {
 
-// `text` safe inside HTML or XML text and attribute values: &, <, >, "
-// and ' as character references.
+// `text` safe inside HTML or XML text and attribute values: the five
+// markup characters as entities, tab and line breaks as character
+// references (so they survive in attributes), and the other control
+// characters, which XML 1.0 does not allow, left out.
 std::string XmlEscape(std::string_view text);
 
 // At most `max_chars` characters of UTF-8 `text` (a character is never
