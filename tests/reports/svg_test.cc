@@ -55,7 +55,8 @@ TEST_CASE("text is escaped for HTML and XML", "[reports][svg]") {
   CHECK(XmlEscape("<a href=\"x\">&'") ==
         "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
   CHECK(XmlEscape("plain") == "plain");
-  CHECK(XmlEscape("a\tb\x01c\n") == "a&#9;bc&#10;");
+  CHECK(XmlEscape("a\tb\x01"
+                  "c\n") == "a&#9;bc&#10;");
 }
 
 TEST_CASE("shortened labels keep whole UTF-8 characters", "[reports][svg]") {
