@@ -33,9 +33,14 @@ build: deps
 	cmake --preset release $(CONFIGURE_FLAGS) >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
+# The sanitizer build makes only what its tests run: the five test
+# programs and the libraries they link, not the CLI or the benchmarks.
+DEBUG_TARGETS := $(foreach layer,probes kernels engine reports harness,\
+	lapbench_$(layer)_tests)
+
 build-debug: deps
 	cmake --preset debug $(CONFIGURE_FLAGS) >/dev/null
-	cmake --build --preset debug -j $(JOBS)
+	cmake --build --preset debug -j $(JOBS) --target $(DEBUG_TARGETS)
 
 test-fuzz: deps
 	./scripts/fuzz-gguf.sh 20
