@@ -8,7 +8,7 @@ CONFIGURE_FLAGS := $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER))
 	build-debug format format-check clean fuzz
 
 run: build
-	./build/release/harness/lapbench probe
+	./build/release/harness/lapbench run
 
 # Everything CI runs: the format check, the release test suite, the same
 # suite built with AddressSanitizer and UBSan, a short fuzzing run of the
