@@ -22,6 +22,8 @@ void AddCheckCommand(CLI::App& app, CommandAction& action);
 void AddModelCommand(CLI::App& app, CommandAction& action);
 void AddRunCommand(CLI::App& app, CommandAction& action);
 void AddThrottleCommand(CLI::App& app, CommandAction& action);
+void AddTableCommand(CLI::App& app, CommandAction& action);
+void AddRecommendCommand(CLI::App& app, CommandAction& action);
 
 // The subcommands of `lapbench model`, added to its CLI11 app `model`.
 void AddModelInfoCommand(CLI::App& model, CommandAction& action);
