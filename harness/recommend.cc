@@ -303,25 +303,36 @@ uint64_t AvailableBytes(const reports::Report& report,
       "an integer); give the RAM to plan against with --available-gib");
 }
 
-// Refuses the energy objective when no case has an energy figure, with
-// what the monitor said instead.
-void CheckEnergyFigures(const reports::Report& report) {
-  std::string why = "no case recorded what the monitor saw";
+// Why the report has no energy figure: what the monitor said about power,
+// else the probe profile's RAPL section.
+std::string NoEnergyReason(const reports::Report& report) {
   for (const CaseResult& c : report.cases) {
     if (!c.monitor) continue;
-    if (c.monitor->joules_per_token) return;
     for (const std::string& u : c.monitor->unavailable) {
       if (u.find("power") != std::string::npos ||
           u.find("RAPL") != std::string::npos) {
-        why = u;
+        return u;
       }
     }
+  }
+  const nlohmann::json rapl = report.machine.value("rapl", nlohmann::json());
+  if (rapl.is_object() &&
+      rapl.value("none_reason", nlohmann::json()).is_string()) {
+    return "probe: " + rapl["none_reason"].get<std::string>();
+  }
+  return "no case recorded what the monitor saw";
+}
+
+// Refuses the energy objective when no case has an energy figure.
+void CheckEnergyFigures(const reports::Report& report) {
+  for (const CaseResult& c : report.cases) {
+    if (c.monitor && c.monitor->joules_per_token) return;
   }
   throw RecommendError(fmt::format(
       "--objective energy: no case of the report has joules per token (the "
       "machine has no readable RAPL energy counter: {}); choose decode, ttft "
       "or balanced",
-      why));
+      NoEnergyReason(report)));
 }
 
 std::string ModelList(const reports::Report& report) {

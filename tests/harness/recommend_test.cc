@@ -192,6 +192,13 @@ TEST_CASE("recommend: the energy objective needs energy figures") {
       "--objective energy: no case of the report has joules per token (the "
       "machine has no readable RAPL energy counter: package power: no RAPL "
       "counter under /sys/class/powercap); choose decode, ttft or balanced");
+  // Without monitor figures, the probe profile says why.
+  reports::Report no_monitor = ReportOf({Measured(1, "q4_0", 1, {100}, {5})});
+  no_monitor.machine["rapl"] = {{"zones", nlohmann::json::array()},
+                                {"none_reason", "no powercap"}};
+  CHECK_THROWS_WITH(
+      Recommend(no_monitor, Options(Objective::kEnergy)),
+      Catch::Contains("no readable RAPL energy counter: probe: no powercap"));
 }
 
 TEST_CASE("recommend: balanced weighs decode against TTFT") {
