@@ -73,6 +73,14 @@ std::string TableGroupList(const std::vector<reports::TableGroup>& groups) {
   return list;
 }
 
+std::string TableGroupTitles(const std::vector<reports::TableGroup>& groups) {
+  std::string titles;
+  for (const reports::TableGroup& g : groups) {
+    titles += (titles.empty() ? "" : "; ") + g.Title();
+  }
+  return titles;
+}
+
 // The groups to print: every one with --all, those matching --model and
 // --format when either is given, else the one measured on the most
 // machines (the others are listed on stderr).
@@ -88,8 +96,8 @@ std::vector<reports::TableGroup> ChooseTableGroups(
     auto chosen = reports::SelectTableGroups(groups, args.model, args.format);
     if (chosen.empty()) {
       throw std::runtime_error(fmt::format(
-          "no group matches --model '{}' --format '{}' (expected one of:\n{})",
-          args.model, args.format, TableGroupList(groups)));
+          "no group matches --model '{}' --format '{}' (expected one of: {})",
+          args.model, args.format, TableGroupTitles(groups)));
     }
     return chosen;
   }

@@ -37,8 +37,8 @@ void AddFoundReports(const fs::path& dir, std::vector<SourcedReport>& out,
     try {
       out.push_back({file.string(), LoadReport(file.string())});
     } catch (const ReportError& e) {
-      warnings.push_back(
-          fmt::format("skipped {}: {}", file.string(), e.what()));
+      // The error names the file already.
+      warnings.push_back(fmt::format("skipped {}", e.what()));
     }
   }
 }
