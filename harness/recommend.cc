@@ -66,26 +66,28 @@ RankedConfig ConfigFromCase(const CaseResult& c) {
   return r;
 }
 
-// The configurations of the model, one per ConfigKey in report order:
-// figures from the first ordinary case of the key (a sustained-decode
-// case when there is none), decode from the key's sustained case when
-// there is one.
-std::vector<RankedConfig> GatherConfigs(const reports::Report& report,
-                                        const RecommendOptions& options,
-                                        uint64_t available_bytes,
-                                        std::vector<std::string>& notes) {
+// The measured cases of a model by configuration (ConfigKey): the first
+// ordinary and the first sustained-decode case of each, keys in report
+// order.
+struct CasesByConfig {
   std::map<std::string, const CaseResult*> ordinary, sustained;
   std::vector<std::string> order;
+};
+
+CasesByConfig SortCasesByConfig(const reports::Report& report,
+                                const std::string& model,
+                                std::vector<std::string>& notes) {
+  CasesByConfig by;
   for (const CaseResult& c : report.cases) {
     if (c.status != reports::CaseStatus::kMeasured ||
-        !CaseIsOfModel(c.spec, options.model)) {
+        !CaseIsOfModel(c.spec, model)) {
       continue;
     }
     const std::string key = ConfigKey(c.spec);
-    auto& slot = IsSustainedCase(c) ? sustained : ordinary;
-    if (!ordinary.contains(key) && !sustained.contains(key)) {
-      order.push_back(key);
+    if (!by.ordinary.contains(key) && !by.sustained.contains(key)) {
+      by.order.push_back(key);
     }
+    auto& slot = IsSustainedCase(c) ? by.sustained : by.ordinary;
     auto [it, fresh] = slot.emplace(key, &c);
     if (!fresh) {
       notes.push_back(fmt::format(
@@ -93,12 +95,23 @@ std::vector<RankedConfig> GatherConfigs(const reports::Report& report,
           c.spec.id, it->second->spec.id));
     }
   }
+  return by;
+}
+
+// The configurations of the model: figures from the ordinary case of each
+// (the sustained-decode case when there is none), decode from the
+// sustained case when there is one.
+std::vector<RankedConfig> GatherConfigs(const reports::Report& report,
+                                        const RecommendOptions& options,
+                                        uint64_t available_bytes,
+                                        std::vector<std::string>& notes) {
+  CasesByConfig by = SortCasesByConfig(report, options.model, notes);
   std::vector<RankedConfig> configs;
-  for (const std::string& key : order) {
+  for (const std::string& key : by.order) {
     const CaseResult* base =
-        ordinary.contains(key) ? ordinary[key] : sustained[key];
+        by.ordinary.contains(key) ? by.ordinary[key] : by.sustained[key];
     RankedConfig r = ConfigFromCase(*base);
-    if (auto it = sustained.find(key); it != sustained.end()) {
+    if (auto it = by.sustained.find(key); it != by.sustained.end()) {
       r.decode = SustainedSummary(*it->second->throttle);
       r.sustained_case_id = it->second->spec.id;
       r.burst_tokens_per_s = it->second->throttle->analysis.burst_tokens_per_s;

@@ -66,6 +66,32 @@ engine::MemoryNeeds PlanNeeds(const ModelFacts& facts, kernels::Format kv,
   return needs;
 }
 
+// The KV cache format `kv_type` names when the cache can store it.
+std::optional<kernels::Format> KvFormat(const std::string& kv_type) {
+  const std::optional<kernels::Format> f = kernels::FormatFromName(kv_type);
+  if (f != kernels::Format::kF16 && f != kernels::Format::kF32) {
+    return std::nullopt;
+  }
+  return f;
+}
+
+// Without the model's shape, only the measured peak RSS is known: enough
+// for a context no longer than the measured one. False (with m.note)
+// otherwise.
+bool SizeWithoutShape(const reports::CaseSpec& spec, uint64_t peak,
+                      int64_t context_tokens, const std::string& why,
+                      ConfigMemory& m) {
+  const int64_t measured_ctx = spec.prompt_tokens + spec.gen_tokens;
+  if (context_tokens > measured_ctx || peak == 0) {
+    m.note = fmt::format(
+        "cannot size a context of {} tokens: {} (the case measured {} tokens)",
+        context_tokens, why, measured_ctx);
+    return false;
+  }
+  m.measured_bytes = peak;
+  return true;
+}
+
 // Fills the measured and planned figures of `m`; false (with m.note) when
 // they cannot be had.
 bool SizeFromFacts(const reports::CaseResult& result, int64_t context_tokens,
@@ -75,21 +101,13 @@ bool SizeFromFacts(const reports::CaseResult& result, int64_t context_tokens,
   const uint64_t peak = PeakRss(result);
   std::string why;
   const std::optional<ModelFacts> facts = FitFacts(spec, why);
-  const std::optional<kernels::Format> kv =
-      kernels::FormatFromName(spec.kv_type);
+  const std::optional<kernels::Format> kv = KvFormat(spec.kv_type);
   if (!facts || !kv) {
-    if (context_tokens > measured_ctx || peak == 0) {
-      m.note = fmt::format(
-          "cannot size a context of {} tokens: {} (the case measured {} "
-          "tokens)",
-          context_tokens,
-          facts ? fmt::format("unknown KV cache type '{}'", spec.kv_type)
-                : "model not readable here: " + why,
-          measured_ctx);
-      return false;
-    }
-    m.measured_bytes = peak;
-    return true;
+    return SizeWithoutShape(
+        spec, peak, context_tokens,
+        facts ? fmt::format("unknown KV cache type '{}'", spec.kv_type)
+              : "model not readable here: " + why,
+        m);
   }
   const int64_t trained = facts->config.n_ctx_train;
   if (trained > 0 && context_tokens > trained) {
@@ -183,6 +201,25 @@ std::vector<const engine::ModelPreset*> SmallerPresets(int64_t n_params,
   return out;
 }
 
+// Preset `name` in its most precise format that fits `budget`, as text.
+std::optional<std::string> PresetThatFits(const std::string& name,
+                                          kernels::Format kv, int n_threads,
+                                          int64_t context_tokens,
+                                          uint64_t budget, double margin) {
+  // Any format gives the shape; FittingFormat tries them all.
+  const ModelFacts shape = DescribeModel(name, "q4_0");
+  return FittingFormat(name, std::numeric_limits<uint64_t>::max(),
+                       PlanNeeds(shape, kv, n_threads, context_tokens), budget,
+                       margin);
+}
+
+// What a plan says of the longest context that fits.
+std::string LongestContextText(const engine::MemoryPlan& plan) {
+  if (!plan.max_ctx_tokens) return "any context fits";
+  if (*plan.max_ctx_tokens == 0) return "not even its weights and scratch fit";
+  return fmt::format("at most {} tokens of context fit", *plan.max_ctx_tokens);
+}
+
 }  // namespace
 
 int PrecisionRank(std::string_view format) {
@@ -211,7 +248,7 @@ std::string SuggestSmaller(const reports::CaseSpec& spec,
                            uint64_t available_bytes) {
   std::string why;
   const std::optional<ModelFacts> facts = FitFacts(spec, why);
-  const auto kv = kernels::FormatFromName(spec.kv_type);
+  const auto kv = KvFormat(spec.kv_type);
   if (!facts || !kv) {
     return "no smaller model can be suggested: the model's shape is not "
            "known here (" +
@@ -228,29 +265,17 @@ std::string SuggestSmaller(const reports::CaseSpec& spec,
   }
   const bool tiny = spec.model.starts_with("tiny-");
   for (const engine::ModelPreset* p : SmallerPresets(facts->n_params, tiny)) {
-    const std::string name(p->name);
-    // Any format gives the shape; the formats are tried below.
-    const ModelFacts smaller = DescribeModel(name, "q4_0");
-    const engine::MemoryNeeds n =
-        PlanNeeds(smaller, *kv, spec.threads, context_tokens);
-    if (auto s = FittingFormat(name, std::numeric_limits<uint64_t>::max(), n,
-                               budget, margin)) {
+    if (auto s = PresetThatFits(std::string(p->name), *kv, spec.threads,
+                                context_tokens, budget, margin)) {
       return *s;
     }
-  }
-  const engine::MemoryPlan plan = engine::PlanMemory(needs, budget);
-  std::string shorter = "not even its weights and scratch fit";
-  if (!plan.max_ctx_tokens) {
-    shorter = "any context fits";
-  } else if (*plan.max_ctx_tokens > 0) {
-    shorter =
-        fmt::format("at most {} tokens of context fit", *plan.max_ctx_tokens);
   }
   return fmt::format(
       "no smaller format or preset fits a context of {} tokens in {} (with "
       "the {:.0f}% margin); with {} in {}, {}",
       context_tokens, engine::FormatSize(available_bytes), margin * 100,
-      spec.model, spec.format, shorter);
+      spec.model, spec.format,
+      LongestContextText(engine::PlanMemory(needs, budget)));
 }
 
 }  // namespace lapbench::harness
