@@ -12,8 +12,11 @@
 
 #include "engine/memory_plan.h"
 #include "harness/commands.h"
+#include "harness/model_prep.h"
 #include "harness/recommend.h"
+#include "harness/recommend_sweep.h"
 #include "harness/run_config.h"
+#include "harness/run_output.h"
 #include "reports/machine_table.h"
 
 namespace lapbench::harness {
@@ -27,6 +30,8 @@ struct RecommendArgs {
   std::string objective = "decode";
   double available_gib = 0;  // 0: the report's figure
   std::string out;           // the winner's config file; empty: none
+  std::string sweep_dir;     // the sweep's results; empty: DefaultOutDir
+  std::string model_cache;   // empty: DefaultModelDir
   RecommendOptions options;
 };
 
@@ -116,15 +121,30 @@ void WriteWinner(const RecommendArgs& args, const RecommendOptions& options,
   fmt::print("\nwrote {}\n", args.out);
 }
 
-int RunRecommend(const RecommendArgs& args) {
-  if (args.report.empty()) {
+// The report to rank: --report, else a focused sweep measured now.
+reports::Report ReportToRank(RecommendArgs& args,
+                             const RecommendOptions& options) {
+  if (!args.report.empty()) return reports::LoadReport(args.report);
+  const Suite suite = FocusedSweepSuite(options.model);
+  const std::filesystem::path out = args.sweep_dir.empty()
+                                        ? DefaultOutDir(suite.name)
+                                        : std::filesystem::path(args.sweep_dir);
+  const std::filesystem::path cache =
+      args.model_cache.empty() ? DefaultModelDir()
+                               : std::filesystem::path(args.model_cache);
+  reports::Report report = RunFocusedSweep(suite, out, cache);
+  args.report = (out / "report.json").string();
+  if (report.partial) {
     throw RecommendError(
-        "--report: missing (expected a report.json of this machine; measure "
-        "one with `lapbench run --model MODEL --formats q4_0,q8_0 -t 1,all` "
-        "first: recommend does not run its own sweep)");
+        fmt::format("the sweep was stopped ({}); its report is {}",
+                    report.partial_reason, args.report));
   }
+  return report;
+}
+
+int RunRecommend(RecommendArgs args) {
   const RecommendOptions options = RecommendOptionsFrom(args);
-  const reports::Report report = reports::LoadReport(args.report);
+  const reports::Report report = ReportToRank(args, options);
   const Recommendation rec = Recommend(report, options);
   PrintRecommendHeader(args, options, report, rec);
   PrintRanked(rec);
@@ -144,8 +164,15 @@ void AddRecommendCommand(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand(
       "recommend", "Rank a report's configurations of a model for this laptop");
   cmd->add_option("--report", args->report,
-                  "report.json of this machine to rank")
+                  "report.json of this machine to rank (default: measure "
+                  "q4_0/q8_0 on 1 and all threads now)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--sweep-out", args->sweep_dir,
+                  "Without --report: where the sweep writes its report "
+                  "(default: results/<UTC time>-recommend)");
+  cmd->add_option("--model-cache", args->model_cache,
+                  "Without --report: where synthetic models are made and "
+                  "kept (default: as lapbench run)");
   cmd->add_option("--model", args->options.model,
                   "Preset or .gguf file, as the report names it")
       ->required();

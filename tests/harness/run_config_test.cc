@@ -128,8 +128,20 @@ TEST_CASE("run config: recommend -o writes what run and model bench read") {
   fs::remove_all(dir);
 }
 
-TEST_CASE("recommend without --report asks for one") {
-  CHECK(RunSilently({"recommend", "--model", "tiny-llama"}) == kExitBadInput);
+TEST_CASE("recommend without --report measures a focused sweep first") {
+  const fs::path dir = TempDir("recommend-sweep");
+  const std::string winner = (dir / "winner.toml").string();
+  REQUIRE(RunSilently({"recommend", "--model", "tiny-llama", "--context", "256",
+                       "--sweep-out", (dir / "sweep").string(), "--model-cache",
+                       (dir / "models").string(), "-o", winner}) == kExitOk);
+  const reports::Report report =
+      reports::LoadReport((dir / "sweep" / "report.json").string());
+  CHECK(report.suite["name"] == "recommend");
+  CHECK(report.suite["sweep"]["formats"] ==
+        nlohmann::json::array({"q4_0", "q8_0"}));
+  CHECK(RunConfigOf(LoadRunConfig(winner)).model == "tiny-llama");
+  CHECK(RunSilently({"recommend", "--model", "tiny-mistral"}) == kExitBadInput);
+  fs::remove_all(dir);
 }
 
 }  // namespace
