@@ -286,6 +286,17 @@ RankedConfig TakeNext(std::vector<RankedConfig>& pool, Objective o,
   return r;
 }
 
+// Says why a runner-up is behind the winner: a clear difference, or one
+// inside the noise where the winner is no less precise.
+void AddWinnerComparison(RankedConfig& r, const RankedConfig& winner) {
+  if (!r.reason.ends_with("precise format")) {
+    r.reason += InsideNoise(r, winner).empty()
+                    ? "; behind the winner beyond the noise"
+                    : "; inside the winner's noise, in a format no more "
+                      "precise";
+  }
+}
+
 std::vector<RankedConfig> OrderByObjective(std::vector<RankedConfig> pool,
                                            Objective o) {
   std::stable_sort(pool.begin(), pool.end(),
@@ -294,6 +305,7 @@ std::vector<RankedConfig> OrderByObjective(std::vector<RankedConfig> pool,
                    });
   std::vector<RankedConfig> out;
   while (!pool.empty()) out.push_back(TakeNext(pool, o, out.empty()));
+  for (size_t i = 1; i < out.size(); ++i) AddWinnerComparison(out[i], out[0]);
   return out;
 }
 

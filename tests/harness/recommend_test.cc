@@ -129,7 +129,7 @@ TEST_CASE("recommend: sustained decode replaces the burst rate") {
   CHECK(rec.ranked[1].sustained_case_id == 2);
   CHECK(rec.ranked[1].reason ==
         "decode 60.0 tok/s [60.0, 60.0], sustained after throttling (case "
-        "2, burst 100 tok/s)");
+        "2, burst 100 tok/s); behind the winner beyond the noise");
 }
 
 TEST_CASE("recommend: the more precise format wins inside the noise") {
@@ -143,6 +143,9 @@ TEST_CASE("recommend: the more precise format wins inside the noise") {
         "(all), kv f16 (case 1) (decode 100 tok/s [95.0, 105]): their "
         "intervals overlap, so the difference is noise, and q8_0 is the more "
         "precise format");
+  CHECK(rec.ranked[1].reason ==
+        "decode 100 tok/s [95.0, 105]; inside the winner's noise, in a "
+        "format no more precise");
 }
 
 TEST_CASE("recommend: a faster format wins outside the noise") {
