@@ -109,17 +109,17 @@ struct TableCandidate {
   const CaseResult* result;
 };
 
-// What makes cases comparable across machines.
-using GroupKey =
-    std::tuple<std::string, std::string, std::string, int64_t, int64_t>;
+// What makes cases comparable across machines: the same file (whatever
+// the model is called: a preset on one machine, a .gguf path on another),
+// suite and lengths.
+using GroupKey = std::tuple<std::string, std::string, int64_t, int64_t>;
 
 GroupKey GroupKeyOf(const CaseSpec& spec, const std::string& suite) {
   // An unhashed file cannot be shown to be the same file as another.
   std::string file = spec.model_sha256.empty()
                          ? "unhashed:" + spec.model + "|" + spec.format
                          : spec.model_sha256;
-  return {file, suite, spec.model + "|" + spec.format, spec.prompt_tokens,
-          spec.gen_tokens};
+  return {file, suite, spec.prompt_tokens, spec.gen_tokens};
 }
 
 std::string SuiteName(const Report& report) {

@@ -89,6 +89,15 @@ TEST_CASE("table: the same format name with another file hash is apart") {
   for (const TableGroup& g : groups) CHECK(g.rows.size() == 1);
 }
 
+TEST_CASE("table: one file is one table whatever the model is called") {
+  auto reports = TwoMachines();
+  reports[1].report.cases[0].spec.model = "/models/m-q4_0.gguf";
+  const auto groups = BuildTableGroups(reports, TableOptions{});
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0].model_sha256 == kShaA);
+  CHECK(groups[0].rows.size() == 2);
+}
+
 TEST_CASE("table: another suite is another table") {
   auto reports = TwoMachines();
   reports[1].report.suite["name"] = "standard";
