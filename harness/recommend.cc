@@ -29,7 +29,7 @@ bool CaseIsOfModel(const CaseSpec& spec, const std::string& model) {
 }
 
 // What makes two cases the same configuration.
-std::string ConfigKey(const CaseSpec& s) {
+std::string RankConfigKey(const CaseSpec& s) {
   const std::string file =
       s.model_sha256.empty() ? s.model + "|" + s.format : s.model_sha256;
   return fmt::format("{}|{}|{}|{}|{}", file, s.variant, s.threads, s.placement,
@@ -66,7 +66,7 @@ RankedConfig ConfigFromCase(const CaseResult& c) {
   return r;
 }
 
-// The measured cases of a model by configuration (ConfigKey): the first
+// The measured cases of a model by configuration (RankConfigKey): the first
 // ordinary and the first sustained-decode case of each, keys in report
 // order.
 struct CasesByConfig {
@@ -83,7 +83,7 @@ CasesByConfig SortCasesByConfig(const reports::Report& report,
         !CaseIsOfModel(c.spec, model)) {
       continue;
     }
-    const std::string key = ConfigKey(c.spec);
+    const std::string key = RankConfigKey(c.spec);
     if (!by.ordinary.contains(key) && !by.sustained.contains(key)) {
       by.order.push_back(key);
     }
@@ -130,7 +130,7 @@ std::string RankedConfigName(const RankedConfig& r) {
                      s.placement, s.kv_type, s.id);
 }
 
-std::string Number3(double v) {
+std::string RankNumber(double v) {
   if (v >= 100) return fmt::format("{:.0f}", v);
   if (v >= 10) return fmt::format("{:.1f}", v);
   if (v >= 1) return fmt::format("{:.2f}", v);
@@ -138,17 +138,17 @@ std::string Number3(double v) {
 }
 
 // "12.3 tok/s [11.9, 12.6]": the median, its unit, its interval.
-std::string WithCi(const MetricSummary& s, std::string_view unit) {
-  return fmt::format("{} {} [{}, {}]", Number3(s.median), unit,
-                     Number3(s.ci_low), Number3(s.ci_high));
+std::string RankWithCi(const MetricSummary& s, std::string_view unit) {
+  return fmt::format("{} {} [{}, {}]", RankNumber(s.median), unit,
+                     RankNumber(s.ci_low), RankNumber(s.ci_high));
 }
 
 std::string DecodeText(const RankedConfig& r) {
-  std::string text = "decode " + WithCi(*r.decode, "tok/s");
+  std::string text = "decode " + RankWithCi(*r.decode, "tok/s");
   if (r.sustained_case_id > 0) {
     text += fmt::format(
         ", sustained after throttling (case {}, burst {} tok/s)",
-        r.sustained_case_id, Number3(r.burst_tokens_per_s.value_or(0)));
+        r.sustained_case_id, RankNumber(r.burst_tokens_per_s.value_or(0)));
   }
   return text;
 }
@@ -158,15 +158,16 @@ std::string FigureText(const RankedConfig& r, Objective o) {
     case Objective::kDecode:
       return DecodeText(r);
     case Objective::kTtft:
-      return "TTFT " + WithCi(*r.ttft_ms, "ms");
+      return "TTFT " + RankWithCi(*r.ttft_ms, "ms");
     case Objective::kEnergy:
-      return fmt::format("{} J/token", Number3(*r.joules_per_token));
+      return fmt::format("{} J/token", RankNumber(*r.joules_per_token));
     case Objective::kBalanced:
       return fmt::format(
           "balance {:.3f} [{:.3f}, {:.3f}]: {}, TTFT {} ms{}", r.score,
-          r.score_low, r.score_high, DecodeText(r), Number3(r.ttft_ms->median),
+          r.score_low, r.score_high, DecodeText(r),
+          RankNumber(r.ttft_ms->median),
           r.joules_per_token
-              ? fmt::format(", {} J/token", Number3(*r.joules_per_token))
+              ? fmt::format(", {} J/token", RankNumber(*r.joules_per_token))
               : "");
   }
   return "";
@@ -192,7 +193,7 @@ struct BestFigures {
   std::optional<double> joules_per_token;  // only when every config has one
 };
 
-BestFigures FindBest(const std::vector<RankedConfig>& pool) {
+BestFigures FindBestFigures(const std::vector<RankedConfig>& pool) {
   BestFigures b;
   bool all_energy = true;
   for (const RankedConfig& r : pool) {
@@ -261,8 +262,8 @@ std::string InsideNoise(const RankedConfig& a, const RankedConfig& b) {
 
 // Takes the next configuration from `pool` (sorted best first): the most
 // precise of those inside the noise of the best, and says why.
-RankedConfig TakeNext(std::vector<RankedConfig>& pool, Objective o,
-                      bool first) {
+RankedConfig TakeNextRanked(std::vector<RankedConfig>& pool, Objective o,
+                            bool first) {
   size_t pick = 0;
   for (size_t i = 1; i < pool.size(); ++i) {
     if (!InsideNoise(pool[i], pool[0]).empty() &&
@@ -304,7 +305,7 @@ std::vector<RankedConfig> OrderByObjective(std::vector<RankedConfig> pool,
                      return a.score > b.score;
                    });
   std::vector<RankedConfig> out;
-  while (!pool.empty()) out.push_back(TakeNext(pool, o, out.empty()));
+  while (!pool.empty()) out.push_back(TakeNextRanked(pool, o, out.empty()));
   for (size_t i = 1; i < out.size(); ++i) AddWinnerComparison(out[i], out[0]);
   return out;
 }
@@ -360,7 +361,7 @@ void CheckEnergyFigures(const reports::Report& report) {
       NoEnergyReason(report)));
 }
 
-std::string ModelList(const reports::Report& report) {
+std::string RankedModelList(const reports::Report& report) {
   std::vector<std::string> models;
   for (const CaseResult& c : report.cases) {
     if (std::find(models.begin(), models.end(), c.spec.model) == models.end())
@@ -435,13 +436,13 @@ Recommendation Recommend(const reports::Report& report,
   if (configs.empty()) {
     throw RecommendError(fmt::format(
         "no measured case of model '{}' in the report (expected one of: {})",
-        options.model, ModelList(report)));
+        options.model, RankedModelList(report)));
   }
   std::vector<RankedConfig> pool =
       AdmitConfigs(std::move(configs), options.objective, rec);
   const BestFigures best =
       options.objective == Objective::kBalanced && !pool.empty()
-          ? FindBest(pool)
+          ? FindBestFigures(pool)
           : BestFigures{};
   for (RankedConfig& r : pool) ScoreConfig(r, options.objective, best);
   rec.ranked = OrderByObjective(std::move(pool), options.objective);

@@ -39,7 +39,7 @@ std::optional<ModelFacts> FitFacts(const reports::CaseSpec& spec,
   return std::nullopt;
 }
 
-uint64_t WithMargin(uint64_t bytes, double margin) {
+uint64_t WithFitMargin(uint64_t bytes, double margin) {
   const double scaled = std::ceil(static_cast<double>(bytes) * (1 + margin));
   if (scaled >= static_cast<double>(std::numeric_limits<uint64_t>::max())) {
     return std::numeric_limits<uint64_t>::max();
@@ -48,7 +48,7 @@ uint64_t WithMargin(uint64_t bytes, double margin) {
 }
 
 // The largest peak RSS sample; 0 when there is none.
-uint64_t PeakRss(const reports::CaseResult& result) {
+uint64_t CasePeakRss(const reports::CaseResult& result) {
   const auto& samples = result.metrics.peak_rss_bytes.samples;
   double peak = 0;
   for (double s : samples) peak = std::max(peak, s);
@@ -98,7 +98,7 @@ bool SizeFromFacts(const reports::CaseResult& result, int64_t context_tokens,
                    uint64_t available_bytes, ConfigMemory& m) {
   const reports::CaseSpec& spec = result.spec;
   const int64_t measured_ctx = spec.prompt_tokens + spec.gen_tokens;
-  const uint64_t peak = PeakRss(result);
+  const uint64_t peak = CasePeakRss(result);
   std::string why;
   const std::optional<ModelFacts> facts = FitFacts(spec, why);
   const std::optional<kernels::Format> kv = KvFormat(spec.kv_type);
@@ -147,13 +147,13 @@ std::string FitNote(const ConfigMemory& m, const reports::CaseSpec& spec,
 }
 
 // RAM a need may take so that need x (1 + margin) fits.
-uint64_t Budget(uint64_t available_bytes, double margin) {
+uint64_t FitBudget(uint64_t available_bytes, double margin) {
   return static_cast<uint64_t>(
       std::floor(static_cast<double>(available_bytes) / (1 + margin)));
 }
 
-std::string PlanText(const std::string& model, const std::string& format,
-                     const engine::MemoryPlan& plan, double margin) {
+std::string FitPlanText(const std::string& model, const std::string& format,
+                        const engine::MemoryPlan& plan, double margin) {
   return fmt::format(
       "{} in {} would fit: the engine plans {} (weights {}, KV cache {}, "
       "scratch {}), {} with the {:.0f}% margin",
@@ -161,7 +161,8 @@ std::string PlanText(const std::string& model, const std::string& format,
       engine::FormatSize(plan.weights_bytes),
       engine::FormatSize(plan.kv_cache_bytes),
       engine::FormatSize(plan.scratch_bytes),
-      engine::FormatSize(WithMargin(plan.needed_bytes, margin)), margin * 100);
+      engine::FormatSize(WithFitMargin(plan.needed_bytes, margin)),
+      margin * 100);
 }
 
 // The most precise format of preset `name` lighter than `below_bytes`
@@ -180,8 +181,8 @@ std::optional<std::string> FittingFormat(const std::string& name,
   auto chosen = engine::LargestFittingWeights(options, needs, budget);
   if (!chosen) return std::nullopt;
   needs.weights_bytes = chosen->weights_bytes;
-  return PlanText(name, chosen->format, engine::PlanMemory(needs, budget),
-                  margin);
+  return FitPlanText(name, chosen->format, engine::PlanMemory(needs, budget),
+                     margin);
 }
 
 // Presets with fewer parameters than `n_params`, largest first; the tiny
@@ -237,7 +238,7 @@ ConfigMemory SizeConfig(const reports::CaseResult& result,
   if (!SizeFromFacts(result, context_tokens, available_bytes, m)) return m;
   m.sized = true;
   m.need_bytes = std::max(m.planned_bytes, m.measured_bytes);
-  m.with_margin_bytes = WithMargin(m.need_bytes, margin);
+  m.with_margin_bytes = WithFitMargin(m.need_bytes, margin);
   m.fits = m.with_margin_bytes <= available_bytes;
   m.note = FitNote(m, result.spec, context_tokens, margin, available_bytes);
   return m;
@@ -254,7 +255,7 @@ std::string SuggestSmaller(const reports::CaseSpec& spec,
            "known here (" +
            (facts ? "KV cache type '" + spec.kv_type + "'" : why) + ")";
   }
-  const uint64_t budget = Budget(available_bytes, margin);
+  const uint64_t budget = FitBudget(available_bytes, margin);
   const engine::MemoryNeeds needs =
       PlanNeeds(*facts, *kv, spec.threads, context_tokens);
   if (facts->synthetic) {

@@ -46,7 +46,7 @@ std::string TomlQuoted(std::string_view text) {
   return out + "\"";
 }
 
-bool IsGgufPath(std::string_view model) {
+bool ConfigNamesGguf(std::string_view model) {
   return model.size() > 5 && model.substr(model.size() - 5) == ".gguf";
 }
 
@@ -85,7 +85,7 @@ std::string RunConfigToml(const RunConfig& c, const std::string& name,
   out += fmt::format("name = {}\ndescription = {}\n\n[sweep]\n",
                      TomlQuoted(name), TomlQuoted(description));
   out += fmt::format("models = [{}]\n", TomlQuoted(c.model));
-  if (!IsGgufPath(c.model)) {
+  if (!ConfigNamesGguf(c.model)) {
     out += fmt::format("formats = [{}]\n", TomlQuoted(c.format));
   }
   out += fmt::format("variants = [{}]\n", TomlQuoted(c.variant));

@@ -26,7 +26,7 @@ struct TableArgs {
   bool per_report = false;
 };
 
-std::string MetricChoices() {
+std::string TableMetricChoices() {
   std::string names;
   for (reports::TableMetric m : reports::AllTableMetrics()) {
     names +=
@@ -35,12 +35,12 @@ std::string MetricChoices() {
   return names;
 }
 
-reports::TableMetric MetricFromFlag(const std::string& flag,
-                                    const std::string& name) {
+reports::TableMetric TableMetricFromFlag(const std::string& flag,
+                                         const std::string& name) {
   std::optional<reports::TableMetric> m = reports::ParseTableMetric(name);
   if (!m) {
     throw std::runtime_error(fmt::format("{}: '{}' (expected one of {})", flag,
-                                         name, MetricChoices()));
+                                         name, TableMetricChoices()));
   }
   return *m;
 }
@@ -49,9 +49,9 @@ reports::TableOptions TableOptionsFrom(const TableArgs& args) {
   reports::TableOptions options;
   options.metrics.clear();
   for (const std::string& name : args.metrics) {
-    options.metrics.push_back(MetricFromFlag("--metrics", name));
+    options.metrics.push_back(TableMetricFromFlag("--metrics", name));
   }
-  options.sort = MetricFromFlag("--sort", args.sort);
+  options.sort = TableMetricFromFlag("--sort", args.sort);
   options.row_per_report = args.per_report;
   return options;
 }

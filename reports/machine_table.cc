@@ -21,7 +21,8 @@ constexpr TableMetric kTableMetrics[] = {
 
 // The value at `path` below `root` (object keys), or nullptr when a step
 // is missing or not an object.
-const json* JsonAt(const json& root, std::initializer_list<const char*> path) {
+const json* MachineJsonAt(const json& root,
+                          std::initializer_list<const char*> path) {
   const json* node = &root;
   for (const char* key : path) {
     if (!node->is_object()) return nullptr;
@@ -32,9 +33,9 @@ const json* JsonAt(const json& root, std::initializer_list<const char*> path) {
   return node;
 }
 
-std::optional<int64_t> JsonIntAt(const json& root,
-                                 std::initializer_list<const char*> path) {
-  const json* v = JsonAt(root, path);
+std::optional<int64_t> MachineJsonIntAt(
+    const json& root, std::initializer_list<const char*> path) {
+  const json* v = MachineJsonAt(root, path);
   if (v == nullptr || !v->is_number_integer()) return std::nullopt;
   return v->get<int64_t>();
 }
@@ -42,18 +43,18 @@ std::optional<int64_t> JsonIntAt(const json& root,
 // The integrated GPUs of the profile's gpu.devices, as IdentifyMachine
 // describes them.
 std::optional<std::string> IntegratedGpus(const json& machine) {
-  const json* devices = JsonAt(machine, {"gpu", "devices"});
+  const json* devices = MachineJsonAt(machine, {"gpu", "devices"});
   if (devices == nullptr || !devices->is_array()) return std::nullopt;
   std::string names;
   bool unknown_kind = false;
   for (const json& d : *devices) {
-    const json* integrated = JsonAt(d, {"integrated"});
+    const json* integrated = MachineJsonAt(d, {"integrated"});
     if (integrated == nullptr || !integrated->is_boolean()) {
       unknown_kind = true;
       continue;
     }
     if (!integrated->get<bool>()) continue;
-    const json* name = JsonAt(d, {"name"});
+    const json* name = MachineJsonAt(d, {"name"});
     if (!names.empty()) names += ", ";
     names += name && name->is_string() ? name->get<std::string>()
                                        : "unnamed integrated GPU";
@@ -64,20 +65,21 @@ std::optional<std::string> IntegratedGpus(const json& machine) {
 }
 
 // The case's summary of `metric`, or nullopt when it has no sample.
-std::optional<TableValue> SummaryValue(const Metric& metric) {
+std::optional<TableValue> TableSummaryValue(const Metric& metric) {
   const MetricSummary& s = metric.summary;
   if (s.n == 0) return std::nullopt;
   return TableValue{s.median, s.ci_low, s.ci_high};
 }
 
-std::optional<TableValue> CaseValue(const CaseResult& c, TableMetric metric) {
+std::optional<TableValue> TableCaseValue(const CaseResult& c,
+                                         TableMetric metric) {
   switch (metric) {
     case TableMetric::kDecode:
-      return SummaryValue(c.metrics.decode_tokens_per_s);
+      return TableSummaryValue(c.metrics.decode_tokens_per_s);
     case TableMetric::kPrefill:
-      return SummaryValue(c.metrics.prefill_tokens_per_s);
+      return TableSummaryValue(c.metrics.prefill_tokens_per_s);
     case TableMetric::kTtft:
-      return SummaryValue(c.metrics.ttft_ms);
+      return TableSummaryValue(c.metrics.ttft_ms);
     case TableMetric::kRatio:
       if (!c.throttle || c.throttle->analysis.n_samples < kMinThrottleSamples) {
         return std::nullopt;
@@ -93,7 +95,7 @@ std::optional<TableValue> CaseValue(const CaseResult& c, TableMetric metric) {
 // How good a case's decode is, for choosing a row's configuration: cases
 // with decode samples first, then sustained-decode cases, then the rest by
 // prefill.
-std::pair<int, double> DecodeRank(const CaseResult& c) {
+std::pair<int, double> TableDecodeRank(const CaseResult& c) {
   if (c.metrics.decode_tokens_per_s.summary.n > 0) {
     return {2, c.metrics.decode_tokens_per_s.summary.median};
   }
@@ -112,9 +114,9 @@ struct TableCandidate {
 // What makes cases comparable across machines: the same file (whatever
 // the model is called: a preset on one machine, a .gguf path on another),
 // suite and lengths.
-using GroupKey = std::tuple<std::string, std::string, int64_t, int64_t>;
+using TableGroupKey = std::tuple<std::string, std::string, int64_t, int64_t>;
 
-GroupKey GroupKeyOf(const CaseSpec& spec, const std::string& suite) {
+TableGroupKey TableGroupKeyOf(const CaseSpec& spec, const std::string& suite) {
   // An unhashed file cannot be shown to be the same file as another.
   std::string file = spec.model_sha256.empty()
                          ? "unhashed:" + spec.model + "|" + spec.format
@@ -122,39 +124,39 @@ GroupKey GroupKeyOf(const CaseSpec& spec, const std::string& suite) {
   return {file, suite, spec.prompt_tokens, spec.gen_tokens};
 }
 
-std::string SuiteName(const Report& report) {
-  const json* name = JsonAt(report.suite, {"name"});
+std::string TableSuiteName(const Report& report) {
+  const json* name = MachineJsonAt(report.suite, {"name"});
   return name && name->is_string() ? name->get<std::string>() : "";
 }
 
-std::string ConfigText(const CaseSpec& spec) {
+std::string TableConfigText(const CaseSpec& spec) {
   return fmt::format("{}, {} thread{} ({}), kv {}", spec.variant, spec.threads,
                      spec.threads == 1 ? "" : "s", spec.placement,
                      spec.kv_type);
 }
 
-TableRow MakeRow(const std::vector<TableCandidate>& candidates,
-                 const TableOptions& options) {
+TableRow MakeTableRow(const std::vector<TableCandidate>& candidates,
+                      const TableOptions& options) {
   const TableCandidate* best = &candidates.front();
   for (const TableCandidate& c : candidates) {
-    if (DecodeRank(*c.result) > DecodeRank(*best->result)) best = &c;
+    if (TableDecodeRank(*c.result) > TableDecodeRank(*best->result)) best = &c;
   }
   TableRow row;
   row.machine = IdentifyMachine(best->source->report.machine);
-  row.config = ConfigText(best->result->spec);
+  row.config = TableConfigText(best->result->spec);
   row.source =
       fmt::format("{} case {}", best->source->path, best->result->spec.id);
   row.n_candidates = static_cast<int>(candidates.size());
   for (TableMetric m : options.metrics) {
-    row.values.push_back(CaseValue(*best->result, m));
+    row.values.push_back(TableCaseValue(*best->result, m));
   }
-  row.values.push_back(CaseValue(*best->result, options.sort));
+  row.values.push_back(TableCaseValue(*best->result, options.sort));
   return row;
 }
 
 // Sorts by the sort value (kept last in `values`, then dropped): best
 // first, missing last, then by CPU brand and source.
-void SortRows(std::vector<TableRow>& rows, TableMetric sort) {
+void SortTableRows(std::vector<TableRow>& rows, TableMetric sort) {
   const bool higher = HigherIsBetter(sort);
   auto before = [higher](const TableRow& a, const TableRow& b) {
     const auto& va = a.values.back();
@@ -170,22 +172,23 @@ void SortRows(std::vector<TableRow>& rows, TableMetric sort) {
   for (TableRow& row : rows) row.values.pop_back();
 }
 
-using RowCandidates = std::map<std::string, std::vector<TableCandidate>>;
+using TableRowCandidates = std::map<std::string, std::vector<TableCandidate>>;
 
-TableGroup MakeGroup(const TableCandidate& first, const RowCandidates& rows,
-                     const TableOptions& options) {
+TableGroup MakeTableGroup(const TableCandidate& first,
+                          const TableRowCandidates& rows,
+                          const TableOptions& options) {
   const CaseSpec& spec = first.result->spec;
   TableGroup group;
   group.model = spec.model;
   group.format = spec.format;
   group.model_sha256 = spec.model_sha256;
-  group.suite = SuiteName(first.source->report);
+  group.suite = TableSuiteName(first.source->report);
   group.prompt_tokens = spec.prompt_tokens;
   group.gen_tokens = spec.gen_tokens;
   for (const auto& [key, candidates] : rows) {
-    group.rows.push_back(MakeRow(candidates, options));
+    group.rows.push_back(MakeTableRow(candidates, options));
   }
-  SortRows(group.rows, options.sort);
+  SortTableRows(group.rows, options.sort);
   return group;
 }
 
@@ -229,11 +232,11 @@ std::string MachineIdentity::Key() const {
 
 MachineIdentity IdentifyMachine(const json& machine) {
   MachineIdentity id;
-  const json* brand = JsonAt(machine, {"cpu", "brand"});
+  const json* brand = MachineJsonAt(machine, {"cpu", "brand"});
   if (brand && brand->is_string()) id.cpu_brand = brand->get<std::string>();
-  id.physical_cores = JsonIntAt(machine, {"cpu", "n_physical_cores"});
-  id.logical_cpus = JsonIntAt(machine, {"cpu", "n_logical_cpus"});
-  if (auto ram = JsonIntAt(machine, {"memory", "total_bytes"})) {
+  id.physical_cores = MachineJsonIntAt(machine, {"cpu", "n_physical_cores"});
+  id.logical_cpus = MachineJsonIntAt(machine, {"cpu", "n_logical_cpus"});
+  if (auto ram = MachineJsonIntAt(machine, {"memory", "total_bytes"})) {
     if (*ram >= 0) id.ram_bytes = static_cast<uint64_t>(*ram);
   }
   id.igpu = IntegratedGpus(machine);
@@ -248,20 +251,21 @@ std::string TableGroup::Title() const {
 
 std::vector<TableGroup> BuildTableGroups(
     const std::vector<SourcedReport>& reports, const TableOptions& options) {
-  std::map<GroupKey, RowCandidates> grouped;
+  std::map<TableGroupKey, TableRowCandidates> grouped;
   for (const SourcedReport& source : reports) {
-    const std::string suite = SuiteName(source.report);
+    const std::string suite = TableSuiteName(source.report);
     const std::string row_key =
         options.row_per_report ? source.path
                                : IdentifyMachine(source.report.machine).Key();
     for (const CaseResult& c : source.report.cases) {
       if (c.status != CaseStatus::kMeasured) continue;
-      grouped[GroupKeyOf(c.spec, suite)][row_key].push_back({&source, &c});
+      grouped[TableGroupKeyOf(c.spec, suite)][row_key].push_back({&source, &c});
     }
   }
   std::vector<TableGroup> groups;
   for (const auto& [key, rows] : grouped) {
-    groups.push_back(MakeGroup(rows.begin()->second.front(), rows, options));
+    groups.push_back(
+        MakeTableGroup(rows.begin()->second.front(), rows, options));
   }
   std::stable_sort(groups.begin(), groups.end(),
                    [](const TableGroup& a, const TableGroup& b) {

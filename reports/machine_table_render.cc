@@ -11,9 +11,9 @@ namespace lapbench::reports {
 namespace {
 
 // What a cell shows for a figure that was not measured.
-constexpr std::string_view kNotMeasured = "\u2014";
+constexpr std::string_view kTableNotMeasured = "\u2014";
 
-std::string_view MetricHeading(TableMetric metric) {
+std::string_view TableMetricHeading(TableMetric metric) {
   switch (metric) {
     case TableMetric::kDecode:
       return "decode tok/s";
@@ -46,28 +46,29 @@ std::string TableNumber(double value) {
 
 // "12.3 [11.9, 12.6]", "0.84" or the dash.
 std::string TableCellText(const std::optional<TableValue>& v) {
-  if (!v) return std::string(kNotMeasured);
+  if (!v) return std::string(kTableNotMeasured);
   if (!v->ci_low || !v->ci_high) return TableNumber(v->value);
   return fmt::format("{} [{}, {}]", TableNumber(v->value),
                      TableNumber(*v->ci_low), TableNumber(*v->ci_high));
 }
 
-std::string CountText(const std::optional<int64_t>& n) {
-  return n ? std::to_string(*n) : std::string(kNotMeasured);
+std::string TableCountText(const std::optional<int64_t>& n) {
+  return n ? std::to_string(*n) : std::string(kTableNotMeasured);
 }
 
-std::string RamText(const std::optional<uint64_t>& bytes) {
-  if (!bytes) return std::string(kNotMeasured);
+std::string TableRamText(const std::optional<uint64_t>& bytes) {
+  if (!bytes) return std::string(kTableNotMeasured);
   return fmt::format("{:.1f} GiB", static_cast<double>(*bytes) / (1 << 30));
 }
 
 // The cells of a row as text, machine first, then metrics, config, source.
-std::vector<std::string> RowCells(const TableRow& row) {
+std::vector<std::string> TableRowCells(const TableRow& row) {
   const MachineIdentity& m = row.machine;
   std::vector<std::string> cells = {
-      m.cpu_brand.empty() ? std::string(kNotMeasured) : m.cpu_brand,
-      CountText(m.physical_cores), CountText(m.logical_cpus),
-      RamText(m.ram_bytes), m.igpu.value_or(std::string(kNotMeasured))};
+      m.cpu_brand.empty() ? std::string(kTableNotMeasured) : m.cpu_brand,
+      TableCountText(m.physical_cores), TableCountText(m.logical_cpus),
+      TableRamText(m.ram_bytes),
+      m.igpu.value_or(std::string(kTableNotMeasured))};
   for (const auto& v : row.values) cells.push_back(TableCellText(v));
   cells.push_back(
       row.n_candidates > 1
@@ -77,24 +78,25 @@ std::vector<std::string> RowCells(const TableRow& row) {
   return cells;
 }
 
-std::vector<std::string> HeadingCells(const std::vector<TableMetric>& metrics) {
+std::vector<std::string> TableHeadingCells(
+    const std::vector<TableMetric>& metrics) {
   std::vector<std::string> cells = {"CPU", "cores", "logical CPUs", "RAM",
                                     "iGPU"};
-  for (TableMetric m : metrics) cells.emplace_back(MetricHeading(m));
+  for (TableMetric m : metrics) cells.emplace_back(TableMetricHeading(m));
   cells.emplace_back("config");
   cells.emplace_back("from");
   return cells;
 }
 
-std::string GroupNote(const TableGroup& g) {
+std::string TableGroupNote(const TableGroup& g) {
   return fmt::format(
       "model file sha256 {}; each row is the machine's best decode "
       "configuration; [low, high] is the 95% interval of the median; {} "
       "means not measured",
-      g.model_sha256.empty() ? "unknown" : g.model_sha256, kNotMeasured);
+      g.model_sha256.empty() ? "unknown" : g.model_sha256, kTableNotMeasured);
 }
 
-std::string MarkdownCell(std::string text) {
+std::string TableMarkdownCell(std::string text) {
   std::string out;
   for (char c : text) {
     if (c == '|') out += '\\';
@@ -103,21 +105,22 @@ std::string MarkdownCell(std::string text) {
   return out;
 }
 
-std::string MarkdownLine(const std::vector<std::string>& cells) {
+std::string TableMarkdownLine(const std::vector<std::string>& cells) {
   std::string line = "|";
-  for (const std::string& c : cells) line += " " + MarkdownCell(c) + " |";
+  for (const std::string& c : cells) line += " " + TableMarkdownCell(c) + " |";
   return line + "\n";
 }
 
-std::string RenderMarkdown(const std::vector<TableGroup>& groups,
-                           const std::vector<TableMetric>& metrics) {
+std::string RenderTableMarkdown(const std::vector<TableGroup>& groups,
+                                const std::vector<TableMetric>& metrics) {
   std::string out;
-  const std::vector<std::string> heading = HeadingCells(metrics);
+  const std::vector<std::string> heading = TableHeadingCells(metrics);
   for (const TableGroup& g : groups) {
-    out += fmt::format("## {}\n\n{}.\n\n", g.Title(), GroupNote(g));
-    out += MarkdownLine(heading);
-    out += MarkdownLine(std::vector<std::string>(heading.size(), "---"));
-    for (const TableRow& row : g.rows) out += MarkdownLine(RowCells(row));
+    out += fmt::format("## {}\n\n{}.\n\n", g.Title(), TableGroupNote(g));
+    out += TableMarkdownLine(heading);
+    out += TableMarkdownLine(std::vector<std::string>(heading.size(), "---"));
+    for (const TableRow& row : g.rows)
+      out += TableMarkdownLine(TableRowCells(row));
     out += "\n";
   }
   return out;
@@ -130,7 +133,7 @@ std::string TableCsvField(const std::string& text) {
   return out + "\"";
 }
 
-std::string CsvLine(const std::vector<std::string>& fields) {
+std::string TableCsvLine(const std::vector<std::string>& fields) {
   std::string line;
   for (size_t i = 0; i < fields.size(); ++i) {
     line += (i ? "," : "") + TableCsvField(fields[i]);
@@ -138,12 +141,12 @@ std::string CsvLine(const std::vector<std::string>& fields) {
   return line + "\n";
 }
 
-std::string CsvOptional(const std::optional<double>& v) {
+std::string TableCsvOptional(const std::optional<double>& v) {
   return v ? fmt::format("{}", *v) : "";
 }
 
 // CSV leaves a missing figure empty (a dash would not parse as a number).
-std::vector<std::string> CsvRow(const TableGroup& g, const TableRow& row) {
+std::vector<std::string> TableCsvRow(const TableGroup& g, const TableRow& row) {
   const MachineIdentity& m = row.machine;
   std::vector<std::string> f = {
       g.model,
@@ -159,16 +162,16 @@ std::vector<std::string> CsvRow(const TableGroup& g, const TableRow& row) {
       m.igpu.value_or("")};
   for (const auto& v : row.values) {
     f.push_back(v ? fmt::format("{}", v->value) : "");
-    f.push_back(v ? CsvOptional(v->ci_low) : "");
-    f.push_back(v ? CsvOptional(v->ci_high) : "");
+    f.push_back(v ? TableCsvOptional(v->ci_low) : "");
+    f.push_back(v ? TableCsvOptional(v->ci_high) : "");
   }
   f.push_back(row.config);
   f.push_back(row.source);
   return f;
 }
 
-std::string RenderCsv(const std::vector<TableGroup>& groups,
-                      const std::vector<TableMetric>& metrics) {
+std::string RenderTableCsv(const std::vector<TableGroup>& groups,
+                           const std::vector<TableMetric>& metrics) {
   std::vector<std::string> header = {
       "model",         "format",     "model_sha256", "suite",
       "prompt_tokens", "gen_tokens", "cpu_brand",    "physical_cores",
@@ -178,9 +181,9 @@ std::string RenderCsv(const std::vector<TableGroup>& groups,
     header.insert(header.end(), {name, name + "_ci_low", name + "_ci_high"});
   }
   header.insert(header.end(), {"config", "source"});
-  std::string out = CsvLine(header);
+  std::string out = TableCsvLine(header);
   for (const TableGroup& g : groups) {
-    for (const TableRow& row : g.rows) out += CsvLine(CsvRow(g, row));
+    for (const TableRow& row : g.rows) out += TableCsvLine(TableCsvRow(g, row));
   }
   return out;
 }
@@ -208,7 +211,8 @@ std::string TableHtmlEscape(const std::string& text) {
   return out;
 }
 
-std::string HtmlLine(const std::vector<std::string>& cells, const char* tag) {
+std::string TableHtmlLine(const std::vector<std::string>& cells,
+                          const char* tag) {
   std::string line = "<tr>";
   for (const std::string& c : cells) {
     line += fmt::format("<{0}>{1}</{0}>", tag, TableHtmlEscape(c));
@@ -222,19 +226,20 @@ constexpr std::string_view kTableHtmlStyle =
     "th,td{border:1px solid #bbb;padding:.3em .6em;text-align:left}"
     "th{background:#eee}";
 
-std::string RenderHtml(const std::vector<TableGroup>& groups,
-                       const std::vector<TableMetric>& metrics) {
+std::string RenderTableHtml(const std::vector<TableGroup>& groups,
+                            const std::vector<TableMetric>& metrics) {
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
       "<title>lapbench machines</title><style>{}</style></head><body>\n",
       kTableHtmlStyle);
-  const std::vector<std::string> heading = HeadingCells(metrics);
+  const std::vector<std::string> heading = TableHeadingCells(metrics);
   for (const TableGroup& g : groups) {
-    out +=
-        fmt::format("<h2>{}</h2>\n<p>{}.</p>\n<table>\n",
-                    TableHtmlEscape(g.Title()), TableHtmlEscape(GroupNote(g)));
-    out += HtmlLine(heading, "th");
-    for (const TableRow& row : g.rows) out += HtmlLine(RowCells(row), "td");
+    out += fmt::format("<h2>{}</h2>\n<p>{}.</p>\n<table>\n",
+                       TableHtmlEscape(g.Title()),
+                       TableHtmlEscape(TableGroupNote(g)));
+    out += TableHtmlLine(heading, "th");
+    for (const TableRow& row : g.rows)
+      out += TableHtmlLine(TableRowCells(row), "td");
     out += "</table>\n";
   }
   return out + "</body></html>\n";
@@ -247,11 +252,11 @@ std::string RenderTables(const std::vector<TableGroup>& groups,
                          TableOutput output) {
   switch (output) {
     case TableOutput::kMarkdown:
-      return RenderMarkdown(groups, metrics);
+      return RenderTableMarkdown(groups, metrics);
     case TableOutput::kCsv:
-      return RenderCsv(groups, metrics);
+      return RenderTableCsv(groups, metrics);
     case TableOutput::kHtml:
-      return RenderHtml(groups, metrics);
+      return RenderTableHtml(groups, metrics);
   }
   return "";
 }
