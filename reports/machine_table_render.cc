@@ -80,8 +80,8 @@ std::vector<std::string> TableRowCells(const TableRow& row) {
 
 std::vector<std::string> TableHeadingCells(
     const std::vector<TableMetric>& metrics) {
-  std::vector<std::string> cells = {"CPU", "cores", "logical CPUs", "RAM",
-                                    "iGPU"};
+  std::vector<std::string> cells = {"CPU", "physical cores", "logical CPUs",
+                                    "RAM", "iGPU"};
   for (TableMetric m : metrics) cells.emplace_back(TableMetricHeading(m));
   cells.emplace_back("config");
   cells.emplace_back("from");

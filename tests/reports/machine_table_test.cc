@@ -175,29 +175,31 @@ TEST_CASE("table: --metrics chooses the columns and their order") {
   CHECK(b.values[1]->value == 21);
   const std::string md =
       RenderTables({groups[0]}, options.metrics, TableOutput::kMarkdown);
-  CHECK(md.find("| CPU | cores | logical CPUs | RAM | iGPU | TTFT ms | "
-                "decode tok/s | config | from |") != std::string::npos);
+  CHECK(
+      md.find("| CPU | physical cores | logical CPUs | RAM | iGPU | TTFT ms | "
+              "decode tok/s | config | from |") != std::string::npos);
 }
 
 TEST_CASE("table: a missing figure is a dash, never a guess") {
   const auto groups = BuildTableGroups(TwoMachines(), TableOptions{});
   const std::string md =
       RenderTables({groups[1]}, AllTableMetrics(), TableOutput::kMarkdown);
-  CHECK(md ==
-        "## m q8_0, suite quick, prompt 64, gen 32\n\n"
-        "model file sha256 " +
-            kShaB +
-            "; each row is the machine's best decode configuration; [low, "
-            "high] is the 95% interval of the median; \u2014 means not "
-            "measured.\n\n"
-            "| CPU | cores | logical CPUs | RAM | iGPU | decode tok/s | "
-            "prefill tok/s | TTFT ms | sustained/burst | J/token | config | "
-            "from |\n"
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | "
-            "--- | --- |\n"
-            "| CPU A | 8 | 16 | 32.0 GiB | Radeon 780M | 8.00 [7.00, 9.00] | "
-            "\u2014 | 400 [400, 400] | \u2014 | \u2014 | avx2, 4 threads "
-            "(all), kv f16 | a.json case 2 |\n\n");
+  CHECK(
+      md ==
+      "## m q8_0, suite quick, prompt 64, gen 32\n\n"
+      "model file sha256 " +
+          kShaB +
+          "; each row is the machine's best decode configuration; [low, "
+          "high] is the 95% interval of the median; \u2014 means not "
+          "measured.\n\n"
+          "| CPU | physical cores | logical CPUs | RAM | iGPU | decode tok/s | "
+          "prefill tok/s | TTFT ms | sustained/burst | J/token | config | "
+          "from |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | "
+          "--- | --- |\n"
+          "| CPU A | 8 | 16 | 32.0 GiB | Radeon 780M | 8.00 [7.00, 9.00] | "
+          "\u2014 | 400 [400, 400] | \u2014 | \u2014 | avx2, 4 threads "
+          "(all), kv f16 | a.json case 2 |\n\n");
 }
 
 TEST_CASE("table: CSV leaves missing figures empty and quotes text") {
