@@ -4,22 +4,27 @@ JOBS ?= $(shell nproc)
 LAUNCHER := $(shell command -v ccache 2>/dev/null)
 CONFIGURE_FLAGS := $(if $(LAUNCHER),-DCMAKE_CXX_COMPILER_LAUNCHER=$(LAUNCHER))
 
-.PHONY: run test test-release test-debug test-fuzz deps build build-debug format \
-	format-check clean fuzz
+.PHONY: run test test-release test-debug test-fuzz test-bench deps build \
+	build-debug format format-check clean fuzz
 
 run: build
 	./build/release/harness/lapbench probe
 
 # Everything CI runs: the format check, the release test suite, the same
-# suite built with AddressSanitizer and UBSan, and a short fuzzing run of the
-# GGUF reader.
-test: format-check test-release test-debug test-fuzz
+# suite built with AddressSanitizer and UBSan, a short fuzzing run of the
+# GGUF reader, and a short benchmark compared with the committed baselines.
+test: format-check test-release test-debug test-fuzz test-bench
 
 test-release: build
 	ctest --preset release -j $(JOBS)
 
 test-debug: build-debug
 	ctest --preset debug -j $(JOBS)
+
+# Kernel and engine benchmarks against results/baselines/ (docs/compare.md):
+# the verdicts are printed; only unusable output or a failed case fails.
+test-bench: build
+	./scripts/ci-bench.sh
 
 deps:
 	./scripts/install-deps.sh

@@ -16,6 +16,7 @@
 #include "engine/synth/quantize_model.h"
 #include "engine/thread_pool.h"
 #include "harness/engine_choice.h"
+#include "harness/model_files.h"
 
 namespace lapbench::harness {
 namespace fs = std::filesystem;
@@ -112,22 +113,41 @@ std::vector<int32_t> AccuracyTokens(int64_t n_tokens, int64_t n_vocab,
   return tokens;
 }
 
+std::vector<float> FixedSequenceLogits(const engine::LoadedModel& model,
+                                       const kernels::Variant& variant,
+                                       engine::ThreadPool& pool,
+                                       int64_t n_tokens, int64_t n_batch,
+                                       const std::function<bool()>& stop) {
+  if (n_tokens < 1 || n_batch < 1) {
+    throw std::invalid_argument(fmt::format(
+        "accuracy logits: '{} tokens, n_batch {}' (expected both >= 1)",
+        n_tokens, n_batch));
+  }
+  engine::SessionOptions options;
+  options.n_ctx = n_tokens;
+  options.n_batch = std::min(n_tokens, n_batch);
+  options.all_logits = true;
+  engine::Session session(model.config, model.weights, variant, pool, options);
+  const std::vector<int32_t> tokens =
+      AccuracyTokens(n_tokens, model.config.n_vocab);
+  std::vector<float> logits;
+  logits.reserve(tokens.size() * static_cast<size_t>(model.config.n_vocab));
+  const auto batch = static_cast<size_t>(options.n_batch);
+  for (size_t at = 0; at < tokens.size(); at += batch) {
+    if (stop && stop()) throw AccuracyStopped("accuracy pass stopped");
+    const std::span<const float> chunk = session.Prefill(
+        std::span(tokens).subspan(at, std::min(batch, tokens.size() - at)),
+        engine::Logits::kAll);
+    logits.insert(logits.end(), chunk.begin(), chunk.end());
+  }
+  return logits;
+}
+
 std::string ModelFileFor(const std::string& model, const std::string& format,
                          const std::string& cache_dir, uint64_t seed) {
   const engine::FileFormat& file_format = engine::FindFileFormat(format);
-  fs::create_directories(cache_dir);
   if (!std::string_view(model).ends_with(".gguf")) {
-    const engine::ModelPreset& preset = engine::FindPreset(model);
-    const fs::path path =
-        fs::path(cache_dir) /
-        fmt::format("{}-{}-seed{}.gguf", preset.name, file_format.name, seed);
-    if (fs::exists(path)) return path.string();
-    engine::MakeModelOptions options;
-    options.seed = seed;
-    WriteAtomically(path, [&](const std::string& tmp) {
-      engine::MakeModel(preset, file_format, tmp, options);
-    });
-    return path.string();
+    return EnsureSyntheticModel(cache_dir, model, format, seed);
   }
   if (!fs::exists(model)) {
     throw std::runtime_error(fmt::format(
@@ -138,6 +158,7 @@ std::string ModelFileFor(const std::string& model, const std::string& format,
                                         fs::path(model).stem().string(),
                                         file_format.name);
   if (UpToDate(path, model)) return path.string();
+  fs::create_directories(cache_dir);
   WriteAtomically(path, [&](const std::string& tmp) {
     engine::QuantizeModel(model, tmp, file_format);
   });

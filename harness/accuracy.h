@@ -3,10 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "engine/model/accuracy.h"
+#include "engine/model/gguf_source.h"
+#include "engine/thread_pool.h"
+#include "kernels/registry.h"
 
 namespace lapbench::harness {
 
@@ -44,14 +49,32 @@ std::vector<int32_t> AccuracyTokens(int64_t n_tokens, int64_t n_vocab,
                                     uint64_t seed = kAccuracyTokenSeed);
 
 // The file of `model` in file format `format` under `cache_dir`, made when
-// missing (a preset: MakeModel with `seed`, as
-// "<preset>-<format>-seed<seed>.gguf"; a .gguf holding F32/F16/BF16
-// tensors: QuantizeModel, as "<stem>-<format>.gguf", remade when older
-// than its input). Written under a temporary name and renamed, so a
-// reader never sees a partial file. Throws engine::SynthError or
+// missing (a preset: harness/model_files.h's EnsureSyntheticModel with
+// `seed`, "<preset>-<format>-seed<seed>.gguf", the file `lapbench run`
+// and `lapbench throttle` use; a .gguf holding F32/F16/BF16 tensors:
+// QuantizeModel, as "<stem>-<format>.gguf", remade when older than its
+// input). Written under a temporary name and renamed, so a reader never
+// sees a partial file. Throws engine::SynthError or
 // std::runtime_error naming the model or file.
 std::string ModelFileFor(const std::string& model, const std::string& format,
                          const std::string& cache_dir, uint64_t seed);
+
+// Thrown by FixedSequenceLogits when its stop request says so.
+class AccuracyStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The logits of every position of the fixed sequence (AccuracyTokens of
+// n_tokens over the model's vocabulary) through `model`, prefilled
+// n_batch tokens at a time: [n_tokens][n_vocab] row-major. `stop` (when
+// set) is asked before each chunk; a true throws AccuracyStopped. Throws
+// std::invalid_argument for n_tokens or n_batch < 1.
+std::vector<float> FixedSequenceLogits(const engine::LoadedModel& model,
+                                       const kernels::Variant& variant,
+                                       engine::ThreadPool& pool,
+                                       int64_t n_tokens, int64_t n_batch = 64,
+                                       const std::function<bool()>& stop = {});
 
 // Makes or reuses both files, loads both models, and prefills the fixed
 // sequence through each (one kernel variant and KV cache type for both,

@@ -19,6 +19,8 @@ int RunCli(int argc, char** argv) {
   AddModelCommand(app, action);
   AddRunCommand(app, action);
   AddThrottleCommand(app, action);
+  AddReportCommand(app, action);
+  AddCompareCommand(app, action);
   AddTableCommand(app, action);
   AddRecommendCommand(app, action);
   try {

@@ -22,6 +22,8 @@ void AddCheckCommand(CLI::App& app, CommandAction& action);
 void AddModelCommand(CLI::App& app, CommandAction& action);
 void AddRunCommand(CLI::App& app, CommandAction& action);
 void AddThrottleCommand(CLI::App& app, CommandAction& action);
+void AddReportCommand(CLI::App& app, CommandAction& action);
+void AddCompareCommand(CLI::App& app, CommandAction& action);
 void AddTableCommand(CLI::App& app, CommandAction& action);
 void AddRecommendCommand(CLI::App& app, CommandAction& action);
 

@@ -9,6 +9,7 @@
 
 #include "harness/accuracy.h"
 #include "harness/commands.h"
+#include "harness/model_prep.h"
 
 namespace lapbench::harness {
 namespace {
@@ -33,8 +34,7 @@ int RunModelAccuracy(const AccuracyRequest& request) {
 
 void AddModelAccuracyCommand(CLI::App& model, CommandAction& action) {
   auto request = std::make_shared<AccuracyRequest>();
-  request->cache_dir =
-      (std::filesystem::temp_directory_path() / "lapbench-models").string();
+  request->cache_dir = DefaultModelDir().string();
   CLI::App* cmd = model.add_subcommand(
       "accuracy",
       "KL divergence and top-1 agreement of a format against a reference");
@@ -53,7 +53,9 @@ void AddModelAccuracyCommand(CLI::App& model, CommandAction& action) {
                   "Kernel variant (default: the best this CPU runs)");
   cmd->add_option("--seed", request->seed, "Seed of a preset's weights");
   cmd->add_option("--cache-dir", request->cache_dir,
-                  "Where the model files are made and reused");
+                  "Where the model files are made and reused (default: "
+                  "$XDG_CACHE_HOME/lapbench/models or "
+                  "~/.cache/lapbench/models, shared with lapbench run)");
   cmd->callback([request, &action] {
     action = [request] { return RunModelAccuracy(*request); };
   });

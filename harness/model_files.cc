@@ -1,10 +1,9 @@
-// Finding, making and hashing the model files of a run.
+// Naming, making and hashing the model files of a cache directory.
 #include "harness/model_files.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <system_error>
 
@@ -30,26 +29,31 @@ void StoreSha256(const fs::path& path, const std::string& hex) {
   std::ofstream(path.string() + ".sha256") << hex << "\n";
 }
 
-// Makes the synthetic file of `preset` in `format` at `path` through a
-// temporary name; returns its SHA-256.
-std::string MakeCachedModel(const std::string& preset,
-                            const std::string& format, const fs::path& path,
-                            const std::function<bool()>& stop) {
-  fs::create_directories(path.parent_path());
-  fmt::print(stderr, "lapbench: info: making synthetic model {} {} in {}\n",
-             preset, format, path.parent_path().string());
+// Writes the file at `path` through a temporary name and stores its hash.
+void MakeSyntheticFile(const engine::ModelPreset& preset,
+                       const engine::FileFormat& format, uint64_t seed,
+                       const fs::path& path, const MakeWatch& watch) {
+  const std::string note =
+      fmt::format("making synthetic model {} {} (seed {}) in {}", preset.name,
+                  format.name, seed, path.parent_path().string());
+  if (watch.note) {
+    watch.note(note);
+  } else {
+    fmt::print(stderr, "lapbench: info: {}\n", note);
+  }
   const std::string temp =
       fmt::format("{}.tmp-{}", path.string(), static_cast<long>(getpid()));
   engine::MakeModelOptions options;
-  options.progress = [&stop, &path](size_t, size_t,
-                                    const engine::TensorTypeChoice&) {
-    if (stop && stop()) {
+  options.seed = seed;
+  options.progress = [&watch, &path](size_t index, size_t count,
+                                     const engine::TensorTypeChoice&) {
+    if (watch.stop && watch.stop()) {
       throw MakingStopped("stopped making model file: '" + path.string() + "'");
     }
+    if (watch.tensor) watch.tensor(index, count);
   };
   const engine::MadeModel made =
-      engine::MakeModel(engine::FindPreset(preset),
-                        engine::FindFileFormat(format), temp, options);
+      engine::MakeModel(preset, format, temp, options);
   std::error_code error;
   fs::rename(temp, path, error);
   if (error) {
@@ -60,31 +64,47 @@ std::string MakeCachedModel(const std::string& preset,
                     temp, error.message()));
   }
   StoreSha256(path, made.sha256);
-  return made.sha256;
 }
 
 }  // namespace
 
+std::string SyntheticModelName(const std::string& preset,
+                               const std::string& format, uint64_t seed) {
+  return fmt::format("{}-{}-seed{}.gguf", preset, format, seed);
+}
+
+std::string EnsureSyntheticModel(const fs::path& cache_dir,
+                                 const std::string& preset,
+                                 const std::string& format, uint64_t seed,
+                                 const MakeWatch& watch) {
+  const engine::ModelPreset& p = engine::FindPreset(preset);
+  const engine::FileFormat& f = engine::FindFileFormat(format);
+  const fs::path path =
+      cache_dir /
+      SyntheticModelName(std::string(p.name), std::string(f.name), seed);
+  if (fs::exists(path)) return path.string();
+  fs::create_directories(cache_dir);
+  MakeSyntheticFile(p, f, seed, path, watch);
+  return path.string();
+}
+
 const ModelFile& ModelFiles::Get(const std::string& model,
                                  const std::string& format, bool is_file,
                                  const std::function<bool()>& stop) {
-  const std::string key = is_file ? model : model + "-" + format;
+  const std::string key = is_file ? model : model + "|" + format;
   if (auto it = known_.find(key); it != known_.end()) return it->second;
   ModelFile file;
   if (is_file) {
     file.path = model;
     file.sha256 = engine::gguf::FileSha256Hex(model);
   } else {
-    const fs::path path = cache_dir_ / (key + ".gguf");
-    file.path = path.string();
-    if (!fs::exists(path)) {
-      file.sha256 = MakeCachedModel(model, format, path, stop);
-    } else {
-      file.sha256 = ReadStoredSha256(path);
-      if (file.sha256.empty()) {
-        file.sha256 = engine::gguf::FileSha256Hex(file.path);
-        StoreSha256(path, file.sha256);
-      }
+    MakeWatch watch = watch_;
+    if (stop) watch.stop = stop;
+    file.path = EnsureSyntheticModel(cache_dir_, model, format, 0, watch);
+    file.sha256 = ReadStoredSha256(file.path);
+    if (file.sha256.empty()) {
+      file.sha256 = engine::gguf::FileSha256Hex(file.path);
+      StoreSha256(file.path, file.sha256);
     }
   }
   return known_.emplace(key, std::move(file)).first->second;

@@ -1,14 +1,9 @@
 // Finding or writing the model file a command decodes, and preparing it.
 #include "harness/model_prep.h"
 
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <cstdlib>
 
-#include "engine/synth/model_maker.h"
-#include "engine/synth/presets.h"
-#include "engine/synth/tensor_types.h"
+#include "harness/model_files.h"
 
 namespace lapbench::harness {
 
@@ -28,19 +23,7 @@ std::string ResolveModelFile(const std::string& model,
   if (model.ends_with(".gguf") || model.find('/') != std::string::npos) {
     return model;
   }
-  const engine::ModelPreset& preset = engine::FindPreset(model);
-  const engine::FileFormat& file_format = engine::FindFileFormat(format);
-  const std::filesystem::path path =
-      model_dir / fmt::format("{}-{}.gguf", preset.name, file_format.name);
-  if (std::filesystem::exists(path)) return path.string();
-  std::filesystem::create_directories(model_dir);
-  const std::string partial =
-      fmt::format("{}.partial-{}", path.string(), getpid());
-  fmt::print(stderr, "lapbench: writing {} (once; kept for later runs)\n",
-             path.string());
-  engine::MakeModel(preset, file_format, partial);
-  std::filesystem::rename(partial, path);
-  return path.string();
+  return EnsureSyntheticModel(model_dir, model, format, 0);
 }
 
 uint64_t TouchTensorPages(const engine::gguf::GgufFile& file) {

@@ -18,10 +18,9 @@ std::filesystem::path DefaultModelDir();
 
 // The file for `--model`: `model` itself when it names a .gguf file (or
 // contains a '/'), else the synthetic model of preset `model` in `format`
-// (seed 0) below `model_dir`, written there first when missing (to a
-// temporary name, then renamed, so an interrupted write leaves no file).
-// Progress goes to stderr. Throws what FindPreset, FindFileFormat and
-// MakeModel throw.
+// (seed 0) below `model_dir`, as EnsureSyntheticModel (harness/
+// model_files.h) names and makes it. Progress goes to stderr. Throws what
+// EnsureSyntheticModel throws.
 std::string ResolveModelFile(const std::string& model,
                              const std::string& format,
                              const std::filesystem::path& model_dir);

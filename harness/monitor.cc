@@ -97,9 +97,8 @@ probes::Reading<uint64_t> EnergyCounter::Add(
   return delta;
 }
 
-MonitorSampler::MonitorSampler(MonitorOptions options)
-    : options_(std::move(options)) {
-  const probes::RaplInfo rapl = probes::ProbeRapl(options_.root);
+PackageEnergy::PackageEnergy(probes::FsRoot root) : root_(std::move(root)) {
+  const probes::RaplInfo rapl = probes::ProbeRapl(root_);
   packages_ = PackageZones(rapl);
   if (packages_.empty()) {
     no_energy_reason_ = rapl.zones.empty()
@@ -112,19 +111,39 @@ MonitorSampler::MonitorSampler(MonitorOptions options)
   }
 }
 
-MonitorSample MonitorSampler::Sample(double t_s) {
-  MonitorSample s;
-  s.t_s = t_s;
-
-  // Energy first, so the power interval ends at t_s.
+probes::Reading<uint64_t> PackageEnergy::ReadDeltaUj() {
   probes::Reading<uint64_t> sum_uj =
       packages_.empty() ? probes::Reading<uint64_t>::Missing(no_energy_reason_)
                         : probes::Reading<uint64_t>(0);
   for (size_t i = 0; i < packages_.size(); ++i) {
     const probes::Reading<uint64_t> delta =
-        counters_[i].Add(probes::ReadEnergyUj(options_.root, packages_[i]));
+        counters_[i].Add(probes::ReadEnergyUj(root_, packages_[i]));
     sum_uj = !sum_uj ? sum_uj : !delta ? delta : *sum_uj + *delta;
   }
+  return sum_uj;
+}
+
+probes::Reading<double> PackageEnergy::TotalJ() const {
+  if (packages_.empty()) {
+    return probes::Reading<double>::Missing(no_energy_reason_);
+  }
+  double sum_j = 0;
+  for (const EnergyCounter& c : counters_) {
+    if (!c.total_uj()) return probes::MissingLike<double>(c.total_uj());
+    sum_j += static_cast<double>(*c.total_uj()) * 1e-6;
+  }
+  return sum_j;
+}
+
+MonitorSampler::MonitorSampler(MonitorOptions options)
+    : options_(std::move(options)), energy_(options_.root) {}
+
+MonitorSample MonitorSampler::Sample(double t_s) {
+  MonitorSample s;
+  s.t_s = t_s;
+
+  // Energy first, so the power interval ends at t_s.
+  const probes::Reading<uint64_t> sum_uj = energy_.ReadDeltaUj();
   const double dt_s = t_s - last_t_s_;
   last_t_s_ = t_s;
   s.package_power_w =
@@ -152,15 +171,7 @@ MonitorSample MonitorSampler::Sample(double t_s) {
 }
 
 probes::Reading<double> MonitorSampler::EnergyJ() const {
-  if (packages_.empty()) {
-    return probes::Reading<double>::Missing(no_energy_reason_);
-  }
-  double sum_j = 0;
-  for (const EnergyCounter& c : counters_) {
-    if (!c.total_uj()) return probes::MissingLike<double>(c.total_uj());
-    sum_j += static_cast<double>(*c.total_uj()) * 1e-6;
-  }
-  return sum_j;
+  return energy_.TotalJ();
 }
 
 Monitor::Monitor(MonitorOptions options) : options_(std::move(options)) {}

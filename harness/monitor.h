@@ -38,6 +38,28 @@ class EnergyCounter {
   probes::Reading<uint64_t> total_uj_;
 };
 
+// The RAPL package counters (every top-level package-N zone), summed and
+// read on demand.
+class PackageEnergy {
+ public:
+  // Finds the package zones below `root` and takes each counter's first
+  // read.
+  explicit PackageEnergy(probes::FsRoot root);
+
+  // Reads every counter; returns the energy of all packages since the
+  // previous read (or construction). Missing with the reason when there
+  // is no package zone or a counter could not be read.
+  probes::Reading<uint64_t> ReadDeltaUj();
+  // All energy from construction to the last read.
+  probes::Reading<double> TotalJ() const;
+
+ private:
+  probes::FsRoot root_;
+  std::vector<probes::RaplZone> packages_;
+  std::vector<EnergyCounter> counters_;
+  std::string no_energy_reason_;  // why there is no package counter
+};
+
 // One look at the machine. Every field can be missing (a VM has no
 // sensors); its reason says why.
 struct MonitorSample {
@@ -87,9 +109,7 @@ class MonitorSampler {
 
  private:
   MonitorOptions options_;
-  std::vector<probes::RaplZone> packages_;
-  std::vector<EnergyCounter> counters_;
-  std::string no_energy_reason_;  // why there is no package counter
+  PackageEnergy energy_;
   double last_t_s_ = 0;
 };
 

@@ -274,6 +274,15 @@ Plan PlanSuite(const Suite& suite, const Machine& machine) {
   }
   plan.notes = EstimateNotes(machine);
   AddTotals(suite, to_make, facts, plan);
+  if (suite.policy.accuracy) {
+    const AccuracyEstimate accuracy =
+        EstimateAccuracy(plan, suite.policy, machine);
+    plan.accuracy_s = accuracy.make_s + accuracy.passes_s;
+    plan.total_min_s += plan.accuracy_s;
+    plan.total_max_s += plan.accuracy_s;
+    plan.notes.insert(plan.notes.end(), accuracy.notes.begin(),
+                      accuracy.notes.end());
+  }
   return plan;
 }
 

@@ -107,8 +107,11 @@ struct Plan {
   int n_skipped = 0;
   // Writing the synthetic model files the runnable cases need, once each.
   double setup_s = 0;
+  // Measuring accuracy (policy.accuracy): writing each reference file and
+  // the passes over the fixed sequence; 0 when off.
+  double accuracy_s = 0;
   // Whole suite at min_reps and at max_reps (capped by the time budget),
-  // setup included.
+  // setup and accuracy included.
   double total_min_s = 0;
   double total_max_s = 0;
   // The assumptions behind the estimate, one line each.

@@ -2,7 +2,14 @@
 // assumption or a probe's measurement; the plan prints which.
 #include "harness/plan_estimate.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <map>
+
+#include "engine/memory_plan.h"
+#include "harness/run_accuracy.h"
 
 namespace lapbench::harness {
 namespace {
@@ -14,7 +21,84 @@ double BandwidthFor(const Machine& machine, int n_threads) {
                   machine.read_bytes_per_s_1t * n_threads);
 }
 
+// One accuracy pass of `n_tokens` through `model`, as a prompt.
+double AccuracyPassS(const ModelFacts& model, const std::string& variant,
+                     int64_t n_tokens, const Machine& machine) {
+  const int n_threads = std::max<int>(
+      1, static_cast<int>(machine.placements.front().cpus.size()));
+  return EstimateCase(model, variant, n_threads, n_tokens, 0, MeasurePolicy{},
+                      machine)
+      .prefill_s;
+}
+
+// The formats of each preset's runnable cases, with the first variant.
+struct ModelFormats {
+  std::vector<std::string> formats;
+  std::string variant;
+};
+
+std::vector<std::pair<std::string, ModelFormats>> FormatsByModel(
+    const Plan& plan) {
+  std::vector<std::pair<std::string, ModelFormats>> models;
+  for (const PlannedCase& p : plan.cases) {
+    if (!p.runnable || p.spec.format == kFileFormatMark) continue;
+    auto it = std::find_if(models.begin(), models.end(), [&](const auto& m) {
+      return m.first == p.spec.model;
+    });
+    if (it == models.end()) {
+      models.push_back({p.spec.model, {{}, p.variant}});
+      it = models.end() - 1;
+    }
+    std::vector<std::string>& formats = it->second.formats;
+    if (std::find(formats.begin(), formats.end(), p.format) == formats.end()) {
+      formats.push_back(p.format);
+    }
+  }
+  return models;
+}
+
 }  // namespace
+
+AccuracyEstimate EstimateAccuracy(const Plan& plan, const MeasurePolicy& policy,
+                                  const Machine& machine) {
+  AccuracyEstimate e;
+  ReferenceRoom room;
+  room.available_bytes = machine.available_bytes;
+  room.n_threads = static_cast<int>(machine.placements.front().cpus.size());
+  room.n_tokens = policy.accuracy_tokens;
+  for (const auto& [model, m] : FormatsByModel(plan)) {
+    std::string why;
+    const std::string ref = ChooseReference(
+        model, room, [](const std::string&) { return false; }, why);
+    if (ref.empty()) {
+      e.notes.push_back(fmt::format("accuracy of {}: {}", model, why));
+      continue;
+    }
+    const ModelFacts ref_facts = DescribeModel(model, ref);
+    e.passes_s +=
+        AccuracyPassS(ref_facts, m.variant, policy.accuracy_tokens, machine);
+    for (const std::string& format : m.formats) {
+      if (format == ref) continue;
+      e.passes_s += AccuracyPassS(DescribeModel(model, format), m.variant,
+                                  policy.accuracy_tokens, machine);
+    }
+    const bool made_anyway =
+        std::find(m.formats.begin(), m.formats.end(), ref) != m.formats.end();
+    if (!made_anyway) {
+      e.make_s +=
+          static_cast<double>(ref_facts.weights_bytes) / kAssumedMakeBytesPerS;
+    }
+    e.notes.push_back(fmt::format(
+        "accuracy of {} ({}) against its {} version over {} tokens{}", model,
+        fmt::join(m.formats, ", "), ref, policy.accuracy_tokens,
+        made_anyway
+            ? ""
+            : fmt::format(" (a {} file written once into the model "
+                          "cache)",
+                          engine::FormatSize(ref_facts.weights_bytes))));
+  }
+  return e;
+}
 
 double AssumedFlopsPerThread(std::string_view variant) {
   // ref is portable scalar code; the SIMD variants reach a fraction of a

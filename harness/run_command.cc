@@ -21,6 +21,7 @@
 #include "harness/run_output.h"
 #include "harness/suite.h"
 #include "harness/suite_json.h"
+#include "harness/sustained_decode.h"
 #include "probes/profile.h"
 
 namespace lapbench::harness {
@@ -38,6 +39,9 @@ struct RunArgs {
   std::string replay;       // a report.json to run again
   std::string model_cache;  // empty: DefaultModelDir
   uint64_t seed = 0;
+  std::string duration;  // sustained decode span; empty: the suite's
+  bool cooldown = false;
+  bool no_monitor = false;
   // Raw override lists; applied only when their option was given.
   std::vector<std::string> models, formats, variants, threads, placements,
       kv_types, prompt_tokens, gen_tokens;
@@ -118,7 +122,7 @@ void PrintHeader(const Suite& suite, const Machine& machine) {
                  ? engine::FormatGiB(*machine.available_bytes)
                  : "unknown");
   const MeasurePolicy& p = suite.policy;
-  fmt::print("policy: {} warm-up, {}-{} runs, target CI ±{:.0f}%{}{}\n\n",
+  fmt::print("policy: {} warm-up, {}-{} runs, target CI ±{:.0f}%{}{}{}\n\n",
              p.warmup_runs, p.min_reps, p.max_reps, p.target_rel_ci * 100,
              p.time_budget_s > 0
                  ? fmt::format(", budget {}", FormatDuration(p.time_budget_s))
@@ -126,6 +130,9 @@ void PrintHeader(const Suite& suite, const Machine& machine) {
              p.sustained_decode_s > 0
                  ? fmt::format(", sustained decode {}",
                                FormatDuration(p.sustained_decode_s))
+                 : "",
+             p.accuracy
+                 ? fmt::format(", accuracy over {} tokens", p.accuracy_tokens)
                  : "");
 }
 
@@ -133,10 +140,13 @@ void PrintEstimate(const Plan& plan) {
   fmt::print(
       "\n{} cases: {} to run, {} skipped\n"
       "estimate: about {} (up to {}), including {} writing synthetic "
-      "models\n",
+      "models{}\n",
       plan.cases.size(), plan.n_runnable, plan.n_skipped,
       FormatDuration(plan.total_min_s), FormatDuration(plan.total_max_s),
-      FormatDuration(plan.setup_s));
+      FormatDuration(plan.setup_s),
+      plan.accuracy_s > 0 ? fmt::format(" and {} measuring accuracy",
+                                        FormatDuration(plan.accuracy_s))
+                          : "");
   for (const std::string& note : plan.notes) fmt::print("note: {}\n", note);
 }
 
@@ -159,6 +169,35 @@ void AddEnvironment(const probes::HardwareProfile& profile, const RunArgs& args,
   setup.environment_not_checked = env.not_checked;
 }
 
+// `--duration`: the sustained decode span of a suite that has one.
+void ApplyDuration(const std::string& duration, Suite& suite) {
+  const double seconds = ParseDurationS(duration, "--duration");
+  if (suite.policy.sustained_decode_s <= 0) {
+    throw SuiteError(fmt::format(
+        "--duration: '{}' (expected a suite with sustained decode, such as "
+        "throttle; suite {} has policy.sustained_decode_s = 0)",
+        duration, suite.name));
+  }
+  suite.policy.sustained_decode_s = seconds;
+}
+
+// What the run samples and waits on: the sensors below --sysfs-root, as
+// the environment check reads them.
+void AddSensors(const RunArgs& args, const Machine& machine, RunSetup& setup) {
+  setup.available_bytes = machine.available_bytes;
+  const probes::FsRoot root(args.sysfs_root);
+  if (args.no_monitor) {
+    setup.monitor.reset();
+  } else {
+    setup.monitor = MonitorOptions{};
+    setup.monitor->root = root;
+  }
+  if (args.cooldown) {
+    setup.cooldown = CooldownOptions{};
+    setup.cooldown->root = root;
+  }
+}
+
 // The suite and plan of the run: a report's to replay, or the suite's with
 // the overrides applied.
 std::pair<Suite, Plan> SuiteAndPlan(const RunArgs& args, const Machine& machine,
@@ -172,6 +211,7 @@ std::pair<Suite, Plan> SuiteAndPlan(const RunArgs& args, const Machine& machine,
                     ? LoadSuite(FindSuiteFile(args.suite, DefaultSuiteDirs()))
                     : LoadRunConfig(args.config);
   ApplyOverrides(suite, OverridesFrom(args));
+  if (!args.duration.empty()) ApplyDuration(args.duration, suite);
   Plan plan = PlanSuite(suite, machine);
   return {std::move(suite), std::move(plan)};
 }
@@ -188,6 +228,7 @@ int RunRun(const RunArgs& args) {
 
   RunSetup setup;
   AddEnvironment(profile, args, setup);
+  AddSensors(args, machine, setup);
   setup.machine = probes::ToJson(profile);
   setup.seed = seed;
   setup.out_dir = args.out_dir.empty() ? DefaultOutDir(suite.name)
@@ -266,6 +307,18 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
                   "~/.cache/lapbench/models)");
   cmd->add_flag("--measure", a.measure,
                 "Measure bandwidth first (about 3 s) instead of assuming it");
+  CLI::Option* duration = cmd->add_option(
+      "--duration", a.duration,
+      "Sustained decode span of a throttle suite: 90s, 5m (default: the "
+      "suite's sustained_decode_s)");
+  replay->excludes(duration);
+  cmd->add_flag("--cooldown", a.cooldown,
+                fmt::format("Before each case, wait (up to {:.0f} s) until "
+                            "the CPU is within {:.0f} C of its temperature "
+                            "before the first case",
+                            kCooldownTimeoutS, kCooldownMarginC));
+  cmd->add_flag("--no-monitor", a.no_monitor,
+                "Do not sample clock, temperature and power during cases");
   cmd->callback([args, &action] { action = [args] { return RunRun(*args); }; });
 }
 

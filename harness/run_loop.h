@@ -6,9 +6,12 @@
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/cooldown.h"
+#include "harness/monitor.h"
 #include "harness/plan.h"
 #include "harness/suite.h"
 #include "reports/report.h"
@@ -25,6 +28,15 @@ struct RunSetup {
   std::filesystem::path model_cache_dir;
   std::vector<std::string> environment_warnings;
   std::vector<std::string> environment_not_checked;
+  // RAM the accuracy reference must fit in (MemAvailable); nullopt:
+  // unknown, not checked.
+  std::optional<uint64_t> available_bytes;
+  // Sensors sampled during each case's measured runs; nullopt: none
+  // (`--no-monitor`).
+  std::optional<MonitorOptions> monitor = MonitorOptions{};
+  // `--cooldown`: wait between cases for the CPU to cool; nullopt: no
+  // waiting.
+  std::optional<CooldownOptions> cooldown;
   // Progress on stderr as one updating line (a terminal) or as one log
   // line per case.
   bool terminal = false;
@@ -34,7 +46,12 @@ struct RunSetup {
 
 // Runs the plan's cases in order while SIGINT/SIGTERM request a stop: the
 // case in flight is abandoned, the rest are not started, and the report is
-// marked partial with the reason. Writes report.json atomically at the end
+// marked partial with the reason. With the suite's policy.accuracy, each
+// model's formats are measured against its reference before its first
+// runnable case (harness/run_accuracy.h) and every case gets its format's
+// accuracy or a note. With `cooldown`, each runnable case after the first
+// waits for the CPU to cool. Writes report.json atomically at the end,
+// then report.md, cases.csv and report.html beside it (reports/render.h),
 // and returns the report. Throws std::runtime_error when the output
 // directory or its files cannot be written.
 reports::Report RunPlan(const RunSetup& setup);

@@ -93,6 +93,25 @@ void AppendLineDurably(const fs::path& path, std::string_view line) {
   WriteAndSync(path, O_CREAT | O_APPEND, std::string(line) + "\n");
 }
 
+void StatusLine::Show(std::string_view text) {
+  if (!terminal_) return;
+  fmt::print(out_, "\r\033[K{}", text);
+  std::fflush(out_);
+  showing_ = true;
+}
+
+void StatusLine::Print(std::string_view line) {
+  Clear();
+  fmt::print(out_, "{}\n", line);
+  std::fflush(out_);
+}
+
+void StatusLine::Clear() {
+  if (!showing_) return;
+  fmt::print(out_, "\r\033[K");
+  showing_ = false;
+}
+
 fs::path DefaultOutDir(const std::string& suite_name) {
   std::string stamp = reports::UtcNow();  // 2026-12-04T09:12:00Z
   std::erase(stamp, '-');
@@ -109,6 +128,13 @@ std::string CaseLabel(const PlannedCase& planned, int index, int count) {
 std::string CaseOutcome(const reports::CaseResult& result) {
   const reports::CaseMetrics& m = result.metrics;
   if (result.status == reports::CaseStatus::kMeasured) {
+    if (result.throttle && result.throttle->analysis.n_burst_samples > 0) {
+      const reports::ThrottleAnalysis& a = result.throttle->analysis;
+      return fmt::format(
+          "decode {:.1f} tok/s burst, {:.1f} sustained (ratio {:.3f}, {} "
+          "intervals)",
+          a.burst_tokens_per_s, a.sustained_tokens_per_s, a.ratio, a.n_samples);
+    }
     const reports::Metric& rate = m.decode_tokens_per_s.summary.n > 0
                                       ? m.decode_tokens_per_s
                                       : m.prefill_tokens_per_s;

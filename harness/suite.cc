@@ -21,8 +21,8 @@ const std::vector<std::string_view> kSweepKeys = {
     "models",     "formats",  "variants",      "threads",
     "placements", "kv_types", "prompt_tokens", "gen_tokens"};
 const std::vector<std::string_view> kPolicyKeys = {
-    "warmup_runs",   "min_reps",      "max_reps",
-    "target_rel_ci", "time_budget_s", "sustained_decode_s"};
+    "warmup_runs",   "min_reps",           "max_reps", "target_rel_ci",
+    "time_budget_s", "sustained_decode_s", "accuracy", "accuracy_tokens"};
 
 // Values longer than this are cut in messages.
 constexpr size_t kMaxValueChars = 40;
@@ -74,6 +74,8 @@ class SuiteReader {
                  double fallback) const;
   double Fraction(const toml::table* table, std::string_view key,
                   double fallback) const;
+  bool Bool(const toml::table* table, std::string_view key,
+            bool fallback) const;
   std::string Text(const toml::table& table, std::string_view key,
                    std::string fallback) const;
   SuiteSweep ReadSweep(const toml::table& root) const;
@@ -228,6 +230,18 @@ double SuiteReader::Fraction(const toml::table* table, std::string_view key,
   return *f;
 }
 
+bool SuiteReader::Bool(const toml::table* table, std::string_view key,
+                       bool fallback) const {
+  const toml::node* node = table ? table->get(key) : nullptr;
+  if (node == nullptr) return fallback;
+  const auto* b = node->as_boolean();
+  if (b == nullptr) {
+    Fail(node->source(), fmt::format("policy.{}", key), ValueText(*node),
+         "true or false");
+  }
+  return **b;
+}
+
 std::string SuiteReader::Text(const toml::table& table, std::string_view key,
                               std::string fallback) const {
   const toml::node* node = table.get(key);
@@ -280,6 +294,9 @@ MeasurePolicy SuiteReader::ReadPolicy(const toml::table& root) const {
   p.target_rel_ci = Fraction(table, "target_rel_ci", 0.05);
   p.time_budget_s = Seconds(table, "time_budget_s", 1e7, 0);
   p.sustained_decode_s = Seconds(table, "sustained_decode_s", 86400, 0);
+  p.accuracy = Bool(table, "accuracy", false);
+  p.accuracy_tokens =
+      Int(table, "accuracy_tokens", 1, kMaxAccuracyTokens, p.accuracy_tokens);
   return p;
 }
 

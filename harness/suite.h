@@ -56,7 +56,16 @@ struct MeasurePolicy {
   // Throttle suites: after warm-up, decode without pause for this long and
   // record the rate over time instead of repeating runs. 0: off.
   double sustained_decode_s = 0;
+  // Measure each format's logits against the model's F32 (or F16)
+  // reference over a fixed token sequence of accuracy_tokens positions.
+  bool accuracy = false;
+  int64_t accuracy_tokens = 128;
 };
+
+// The most positions an accuracy measurement may compare: each position
+// keeps a row of reference logits (n_vocab floats, 1 MiB for a 262144-token
+// vocabulary) until the format's pass has run.
+inline constexpr int64_t kMaxAccuracyTokens = 4096;
 
 // A validated suite.
 struct Suite {

@@ -34,7 +34,9 @@ json PolicyJson(const MeasurePolicy& p) {
           {"max_reps", p.max_reps},
           {"target_rel_ci", p.target_rel_ci},
           {"time_budget_s", p.time_budget_s},
-          {"sustained_decode_s", p.sustained_decode_s}};
+          {"sustained_decode_s", p.sustained_decode_s},
+          {"accuracy", p.accuracy},
+          {"accuracy_tokens", p.accuracy_tokens}};
 }
 
 json PlannedJson(const PlannedCase& p) {
@@ -75,6 +77,12 @@ MeasurePolicy PolicyFrom(const json& p) {
   policy.time_budget_s = Field<double>(p, "suite.policy", "time_budget_s");
   policy.sustained_decode_s =
       Field<double>(p, "suite.policy", "sustained_decode_s");
+  // Reports written before accuracy was measured have neither key.
+  if (p.contains("accuracy")) {
+    policy.accuracy = Field<bool>(p, "suite.policy", "accuracy");
+    policy.accuracy_tokens =
+        Field<int64_t>(p, "suite.policy", "accuracy_tokens");
+  }
   return policy;
 }
 

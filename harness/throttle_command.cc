@@ -2,8 +2,6 @@
 // far throughput falls from its first seconds as the laptop heats up.
 #include <fmt/format.h>
 
-#include <chrono>
-#include <cmath>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -22,13 +20,13 @@
 #include "harness/environment.h"
 #include "harness/model_prep.h"
 #include "harness/monitor.h"
+#include "harness/sustained_decode.h"
 #include "probes/profile.h"
+#include "reports/report.h"
 #include "reports/throttle.h"
 
 namespace lapbench::harness {
 namespace {
-
-using DecodeClock = std::chrono::steady_clock;
 
 inline constexpr const char* kThrottleSchema = "lapbench.throttle/1";
 
@@ -46,122 +44,6 @@ struct ThrottleArgs {
   std::string model_dir;
 };
 
-// Seconds from "300", "20s", "500ms", "5m" or "1h"; `flag` names the
-// option in the error.
-double ParseDurationS(const std::string& text, const char* flag) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  const std::string unit = text.substr(used);
-  const double scale = unit.empty() || unit == "s" ? 1
-                       : unit == "ms"              ? 1e-3
-                       : unit == "m"               ? 60
-                       : unit == "h"               ? 3600
-                                                   : 0;
-  if (used == 0 || scale == 0 || !(value > 0) || !std::isfinite(value)) {
-    throw std::invalid_argument(fmt::format(
-        "{}: '{}' (expected a positive number with s, ms, m or h, such as "
-        "5m)",
-        flag, text));
-  }
-  return value * scale;
-}
-
-// Decode tokens in one interval of the run.
-struct Interval {
-  double end_s = 0;  // since the decode loop started
-  int64_t tokens = 0;
-  double tokens_per_s = 0;
-};
-
-// What the decode loop did.
-struct DecodeRun {
-  std::vector<Interval> intervals;
-  int64_t tokens = 0;
-  int64_t context_resets = 0;
-  double duration_s = 0;
-};
-
-double ElapsedS(DecodeClock::time_point start) {
-  return std::chrono::duration<double>(DecodeClock::now() - start).count();
-}
-
-// Greedy decode from `token` until `duration_s`, closing an interval at
-// the first token boundary past each multiple of `interval_s`. A full
-// context is reset to position 0 and decoding goes on.
-DecodeRun DecodeFor(engine::Session& session, int32_t token, double duration_s,
-                    double interval_s) {
-  DecodeRun run;
-  const DecodeClock::time_point start = DecodeClock::now();
-  double open_s = 0;  // when the current interval began
-  int64_t n = 0;
-  for (;;) {
-    if (session.position() >= session.options().n_ctx) {
-      session.Reset();
-      ++run.context_resets;
-    }
-    token = engine::Argmax(session.Decode(token));
-    ++n;
-    const double now_s = ElapsedS(start);
-    if (now_s < (std::floor(open_s / interval_s) + 1) * interval_s &&
-        now_s < duration_s) {
-      continue;
-    }
-    run.intervals.push_back(
-        {now_s, n, static_cast<double>(n) / (now_s - open_s)});
-    fmt::print(stderr, "\r[{:6.1f} s] {:8.2f} tok/s", now_s,
-               run.intervals.back().tokens_per_s);
-    run.tokens += n;
-    open_s = now_s;
-    n = 0;
-    if (now_s >= duration_s) break;
-  }
-  fmt::print(stderr, "\n");
-  run.duration_s = ElapsedS(start);
-  return run;
-}
-
-// The monitor sample nearest in time to `t_s`. Precondition: non-empty.
-const MonitorSample& Nearest(const std::vector<MonitorSample>& samples,
-                             double t_s) {
-  const MonitorSample* best = &samples.front();
-  for (const MonitorSample& s : samples) {
-    if (std::fabs(s.t_s - t_s) < std::fabs(best->t_s - t_s)) best = &s;
-  }
-  return *best;
-}
-
-std::optional<double> Opt(const probes::Reading<double>& r, double scale) {
-  return r ? std::optional<double>(*r * scale) : std::nullopt;
-}
-
-std::optional<double> OptC(const probes::Reading<int64_t>& mc) {
-  return mc ? std::optional<double>(static_cast<double>(*mc) / 1000)
-            : std::nullopt;
-}
-
-// One throttle sample per interval, with the monitor's nearest sample.
-std::vector<reports::ThrottleSample> Pair(const DecodeRun& run,
-                                          const MonitorSeries& monitor) {
-  std::vector<reports::ThrottleSample> series;
-  for (const Interval& i : run.intervals) {
-    const MonitorSample& m = Nearest(monitor.samples, i.end_s);
-    reports::ThrottleSample s;
-    s.t_s = i.end_s;
-    s.tokens_per_s = i.tokens_per_s;
-    s.clock_ghz = Opt(m.clock_hz, 1e-9);
-    s.cpu_temp_c = OptC(m.cpu_temp_mc);
-    s.trip_c = OptC(m.limit_mc);
-    s.power_w = Opt(m.package_power_w, 1);
-    series.push_back(s);
-  }
-  return series;
-}
-
 // Everything one throttle run produced.
 struct ThrottleResult {
   std::string model_file;
@@ -170,10 +52,7 @@ struct ThrottleResult {
   int64_t n_ctx = 0;
   double interval_s = 0;
   EnvironmentReport environment;
-  DecodeRun run;
-  MonitorSeries monitor;
-  std::vector<reports::ThrottleSample> series;
-  reports::ThrottleAnalysis analysis;
+  SustainedResult sustained;
 };
 
 // Probes this machine (without measuring) and prints its warnings.
@@ -197,6 +76,17 @@ int ThreadCount(const ThrottleArgs& args) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// The analysis needs a warm-up interval and at least one more.
+void CheckSpans(const ThrottleArgs& args, double duration_s,
+                double interval_s) {
+  const auto n = static_cast<double>(reports::kMinThrottleSamples);
+  if (duration_s < n * interval_s) {
+    throw std::invalid_argument(
+        fmt::format("--duration: '{}' (expected at least {:g} intervals of {})",
+                    args.duration, n, args.interval));
+  }
+}
+
 // The prompt must leave room to decode before the first context reset.
 void CheckPromptFits(const ThrottleArgs& args) {
   if (args.prompt >= args.n_ctx) {
@@ -211,6 +101,7 @@ ThrottleResult RunThrottle(const ThrottleArgs& args) {
   ThrottleResult r;
   const double duration_s = ParseDurationS(args.duration, "--duration");
   r.interval_s = ParseDurationS(args.interval, "--interval");
+  CheckSpans(args, duration_s, r.interval_s);
   CheckPromptFits(args);
   r.environment = CheckThisMachine();
   r.model_file = ResolveModelFile(args.model, args.format,
@@ -234,15 +125,22 @@ ThrottleResult RunThrottle(const ThrottleArgs& args) {
   const int32_t first = engine::Argmax(
       session.Prefill(PromptTokens(args.prompt, model->config.n_vocab)));
 
-  MonitorOptions monitor_options;
-  monitor_options.interval_ms =
-      std::max<int64_t>(1, std::llround(r.interval_s * 1000));
-  Monitor monitor(monitor_options);
-  monitor.Start();
-  r.run = DecodeFor(session, first, duration_s, r.interval_s);
-  r.monitor = monitor.Stop();
-  r.series = Pair(r.run, r.monitor);
-  r.analysis = reports::AnalyzeThrottle(r.series);
+  SustainedOptions sustained;
+  sustained.duration_s = duration_s;
+  sustained.interval_s = r.interval_s;
+  sustained.on_interval = [](const DecodeInterval& i) {
+    fmt::print(stderr, "\r[{:6.1f} s] {:8.2f} tok/s", i.end_s, i.tokens_per_s);
+  };
+  r.sustained = DecodeSustained(session, first, sustained);
+  fmt::print(stderr, "\n");
+  if (!r.sustained.analysis) {
+    throw std::runtime_error(fmt::format(
+        "throttle: '{} interval(s) in {}' (expected at least {}: a decode "
+        "step took longer than --interval {}; give a longer --interval or "
+        "--duration)",
+        r.sustained.series.size(), args.duration, reports::kMinThrottleSamples,
+        args.interval));
+  }
   return r;
 }
 
@@ -250,12 +148,22 @@ nlohmann::json JsonOrNull(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
+// The analysis; RunThrottle makes sure there is one.
+const reports::ThrottleAnalysis& Analysis(const ThrottleResult& r) {
+  return r.sustained.analysis.value();
+}
+
+std::optional<double> EnergyJ(const ThrottleResult& r) {
+  const probes::Reading<double>& j = r.sustained.monitor.package_energy_j;
+  return j ? std::optional<double>(*j) : std::nullopt;
+}
+
 nlohmann::json SeriesJson(const ThrottleResult& r) {
   nlohmann::json series = nlohmann::json::array();
-  for (size_t i = 0; i < r.series.size(); ++i) {
-    const reports::ThrottleSample& s = r.series[i];
+  for (size_t i = 0; i < r.sustained.series.size(); ++i) {
+    const reports::ThrottleSample& s = r.sustained.series[i];
     series.push_back({{"t_s", s.t_s},
-                      {"tokens", r.run.intervals[i].tokens},
+                      {"tokens", r.sustained.run.intervals[i].tokens},
                       {"tokens_per_s", s.tokens_per_s},
                       {"clock_ghz", JsonOrNull(s.clock_ghz)},
                       {"cpu_temp_c", JsonOrNull(s.cpu_temp_c)},
@@ -267,8 +175,9 @@ nlohmann::json SeriesJson(const ThrottleResult& r) {
 
 // Package joules per decoded token, when the energy was read.
 std::optional<double> JoulesPerToken(const ThrottleResult& r) {
-  if (!r.monitor.package_energy_j || r.run.tokens == 0) return std::nullopt;
-  return *r.monitor.package_energy_j / static_cast<double>(r.run.tokens);
+  const SustainedResult& s = r.sustained;
+  if (!s.monitor.package_energy_j || s.run.tokens == 0) return std::nullopt;
+  return *s.monitor.package_energy_j / static_cast<double>(s.run.tokens);
 }
 
 nlohmann::json ToJson(const ThrottleResult& r, const ThrottleArgs& args) {
@@ -279,23 +188,23 @@ nlohmann::json ToJson(const ThrottleResult& r, const ThrottleArgs& args) {
           {"threads", r.threads},
           {"kv_format", args.kv_format},
           {"n_ctx", r.n_ctx},
-          {"duration_s", r.run.duration_s},
+          {"duration_s", r.sustained.run.duration_s},
           {"interval_s", r.interval_s},
-          {"tokens", r.run.tokens},
-          {"context_resets", r.run.context_resets},
+          {"tokens", r.sustained.run.tokens},
+          {"context_resets", r.sustained.run.context_resets},
           {"environment", ToJson(r.environment)},
-          {"analysis", reports::ToJson(r.analysis)},
-          {"package_energy_j", JsonOrNull(Opt(r.monitor.package_energy_j, 1))},
+          {"analysis", reports::ToJson(Analysis(r))},
+          {"package_energy_j", JsonOrNull(EnergyJ(r))},
           {"joules_per_token", JsonOrNull(JoulesPerToken(r))},
-          {"notes", r.monitor.notes},
+          {"notes", r.sustained.monitor.notes},
           {"series", SeriesJson(r)},
-          {"monitor", ToJson(r.monitor)}};
+          {"monitor", ToJson(r.sustained.monitor)}};
 }
 
 // "reached at 90.0 s (trip 95.0 C)", "not reached (max 71.0 C)" or why
 // it is unknown.
 std::string TripLine(const ThrottleResult& r) {
-  const reports::ThrottleAnalysis& a = r.analysis;
+  const reports::ThrottleAnalysis& a = Analysis(r);
   if (a.trip_reached_s) {
     return fmt::format("reached at {:.1f} s (trip {:.1f} C)", *a.trip_reached_s,
                        *a.trip_reached_c);
@@ -303,7 +212,8 @@ std::string TripLine(const ThrottleResult& r) {
   if (a.max_temp_c) {
     return fmt::format("not reached (max {:.1f} C)", *a.max_temp_c);
   }
-  return "not available: " + r.monitor.samples.back().cpu_temp_mc.reason();
+  return "not available: " +
+         r.sustained.monitor.samples.back().cpu_temp_mc.reason();
 }
 
 // "3.10 GHz burst, 3.05 GHz sustained" or why there is no figure.
@@ -316,15 +226,16 @@ std::string PairLine(const std::optional<double>& burst,
 }
 
 void PrintThrottle(const ThrottleResult& r) {
-  const reports::ThrottleAnalysis& a = r.analysis;
-  const MonitorSample& last = r.monitor.samples.back();
+  const reports::ThrottleAnalysis& a = Analysis(r);
+  const DecodeRun& run = r.sustained.run;
+  const MonitorSample& last = r.sustained.monitor.samples.back();
   fmt::print("model {} (variant {}, threads {}, context {})\n", r.model_file,
              r.variant, r.threads, r.n_ctx);
   fmt::print(
       "decoded {} tokens in {:.1f} s: {} intervals of {:g} s, {} "
       "context resets\n",
-      r.run.tokens, r.run.duration_s, a.n_samples, r.interval_s,
-      r.run.context_resets);
+      run.tokens, run.duration_s, a.n_samples, r.interval_s,
+      run.context_resets);
   fmt::print("burst       {:.2f} tok/s (median of intervals 2-{})\n",
              a.burst_tokens_per_s, 1 + a.n_burst_samples);
   fmt::print("sustained   {:.2f} tok/s (median of the last {} intervals)\n",
@@ -342,10 +253,9 @@ void PrintThrottle(const ThrottleResult& r) {
   fmt::print("power       {}\n", PairLine(a.burst_power_w, a.sustained_power_w,
                                           "W", last.package_power_w.reason()));
   if (const std::optional<double> jpt = JoulesPerToken(r)) {
-    fmt::print("energy      {:.1f} J, {:.4f} J/token\n",
-               *r.monitor.package_energy_j, *jpt);
+    fmt::print("energy      {:.1f} J, {:.4f} J/token\n", *EnergyJ(r), *jpt);
   }
-  for (const std::string& note : r.monitor.notes) {
+  for (const std::string& note : r.sustained.monitor.notes) {
     fmt::print("note: {}\n", note);
   }
 }

@@ -135,13 +135,13 @@ std::string TableConfigText(const CaseSpec& spec) {
                      spec.kv_type);
 }
 
-TableRow MakeTableRow(const std::vector<TableCandidate>& candidates,
-                      const TableOptions& options) {
+MachineTableRow MakeTableRow(const std::vector<TableCandidate>& candidates,
+                             const TableOptions& options) {
   const TableCandidate* best = &candidates.front();
   for (const TableCandidate& c : candidates) {
     if (TableDecodeRank(*c.result) > TableDecodeRank(*best->result)) best = &c;
   }
-  TableRow row;
+  MachineTableRow row;
   row.machine = IdentifyMachine(best->source->report.machine);
   row.config = TableConfigText(best->result->spec);
   row.source =
@@ -156,9 +156,9 @@ TableRow MakeTableRow(const std::vector<TableCandidate>& candidates,
 
 // Sorts by the sort value (kept last in `values`, then dropped): best
 // first, missing last, then by CPU brand and source.
-void SortTableRows(std::vector<TableRow>& rows, TableMetric sort) {
+void SortTableRows(std::vector<MachineTableRow>& rows, TableMetric sort) {
   const bool higher = HigherIsBetter(sort);
-  auto before = [higher](const TableRow& a, const TableRow& b) {
+  auto before = [higher](const MachineTableRow& a, const MachineTableRow& b) {
     const auto& va = a.values.back();
     const auto& vb = b.values.back();
     if (va.has_value() != vb.has_value()) return va.has_value();
@@ -169,7 +169,7 @@ void SortTableRows(std::vector<TableRow>& rows, TableMetric sort) {
            std::tie(b.machine.cpu_brand, b.source);
   };
   std::stable_sort(rows.begin(), rows.end(), before);
-  for (TableRow& row : rows) row.values.pop_back();
+  for (MachineTableRow& row : rows) row.values.pop_back();
 }
 
 using TableRowCandidates = std::map<std::string, std::vector<TableCandidate>>;

@@ -56,7 +56,7 @@ struct TableValue {
 
 // One machine's row: the configuration chosen for it and its figures, one
 // per requested metric (nullopt: not measured, shown as a dash).
-struct TableRow {
+struct MachineTableRow {
   MachineIdentity machine;
   std::string config;    // "avx2, 2 threads (all), kv f16"
   std::string source;    // "report.json case 3"
@@ -73,7 +73,7 @@ struct TableGroup {
   std::string suite;
   int64_t prompt_tokens = 0;
   int64_t gen_tokens = 0;
-  std::vector<TableRow> rows;  // sorted
+  std::vector<MachineTableRow> rows;  // sorted
 
   // "llama3.2-1b q4_0, suite quick, prompt 64, gen 32".
   std::string Title() const;

@@ -62,7 +62,7 @@ std::string TableRamText(const std::optional<uint64_t>& bytes) {
 }
 
 // The cells of a row as text, machine first, then metrics, config, source.
-std::vector<std::string> TableRowCells(const TableRow& row) {
+std::vector<std::string> TableRowCells(const MachineTableRow& row) {
   const MachineIdentity& m = row.machine;
   std::vector<std::string> cells = {
       m.cpu_brand.empty() ? std::string(kTableNotMeasured) : m.cpu_brand,
@@ -119,7 +119,7 @@ std::string RenderTableMarkdown(const std::vector<TableGroup>& groups,
     out += fmt::format("## {}\n\n{}.\n\n", g.Title(), TableGroupNote(g));
     out += TableMarkdownLine(heading);
     out += TableMarkdownLine(std::vector<std::string>(heading.size(), "---"));
-    for (const TableRow& row : g.rows)
+    for (const MachineTableRow& row : g.rows)
       out += TableMarkdownLine(TableRowCells(row));
     out += "\n";
   }
@@ -146,7 +146,8 @@ std::string TableCsvOptional(const std::optional<double>& v) {
 }
 
 // CSV leaves a missing figure empty (a dash would not parse as a number).
-std::vector<std::string> TableCsvRow(const TableGroup& g, const TableRow& row) {
+std::vector<std::string> TableCsvRow(const TableGroup& g,
+                                     const MachineTableRow& row) {
   const MachineIdentity& m = row.machine;
   std::vector<std::string> f = {
       g.model,
@@ -183,7 +184,8 @@ std::string RenderTableCsv(const std::vector<TableGroup>& groups,
   header.insert(header.end(), {"config", "source"});
   std::string out = TableCsvLine(header);
   for (const TableGroup& g : groups) {
-    for (const TableRow& row : g.rows) out += TableCsvLine(TableCsvRow(g, row));
+    for (const MachineTableRow& row : g.rows)
+      out += TableCsvLine(TableCsvRow(g, row));
   }
   return out;
 }
@@ -238,7 +240,7 @@ std::string RenderTableHtml(const std::vector<TableGroup>& groups,
                        TableHtmlEscape(g.Title()),
                        TableHtmlEscape(TableGroupNote(g)));
     out += TableHtmlLine(heading, "th");
-    for (const TableRow& row : g.rows)
+    for (const MachineTableRow& row : g.rows)
       out += TableHtmlLine(TableRowCells(row), "td");
     out += "</table>\n";
   }

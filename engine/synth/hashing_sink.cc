@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "engine/synth/presets.h"
@@ -16,17 +17,19 @@ constexpr size_t kFileBufferBytes = size_t{4} << 20;
 
 }  // namespace
 
-HashingFileSink::HashingFileSink(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen(path_.c_str(), "wb");
+HashingFileSink::HashingFileSink(std::string path)
+    : path_(std::move(path)), partial_path_(path_ + ".partial") {
+  file_ = std::fopen(partial_path_.c_str(), "wb");
   if (file_ == nullptr) {
-    throw SynthError(fmt::format("cannot create model file: '{}' ({})", path_,
-                                 std::strerror(errno)));
+    throw SynthError(fmt::format("cannot create model file: '{}' ({})",
+                                 partial_path_, std::strerror(errno)));
   }
   std::setvbuf(file_, nullptr, _IOFBF, kFileBufferBytes);
 }
 
 HashingFileSink::~HashingFileSink() {
   if (file_ != nullptr) std::fclose(file_);
+  if (!partial_path_.empty()) std::remove(partial_path_.c_str());
 }
 
 void HashingFileSink::Write(std::span<const std::byte> bytes) {
@@ -42,9 +45,14 @@ std::string HashingFileSink::Finish() {
   std::FILE* file = file_;
   file_ = nullptr;
   if (std::fclose(file) != 0) {
-    throw SynthError(fmt::format("cannot close model file: '{}' ({})", path_,
-                                 std::strerror(errno)));
+    throw SynthError(fmt::format("cannot close model file: '{}' ({})",
+                                 partial_path_, std::strerror(errno)));
   }
+  if (std::rename(partial_path_.c_str(), path_.c_str()) != 0) {
+    throw SynthError(fmt::format("cannot rename '{}' to '{}' ({})",
+                                 partial_path_, path_, std::strerror(errno)));
+  }
+  partial_path_.clear();
   return digest_.FinalHex();
 }
 

@@ -147,15 +147,10 @@ MadeModel MakeModel(const ModelPreset& preset, const FileFormat& format,
   made.n_params = ParameterCount(preset);
   made.tensor_types =
       ChooseTensorTypes(PresetTensors(preset), format, options.pure);
-  try {
-    HashingFileSink sink(path);
-    WriteModel(preset, format, options, made, sink);
-    made.sha256 = sink.Finish();
-    made.size_bytes = sink.size_bytes();
-  } catch (...) {
-    std::remove(path.c_str());
-    throw;
-  }
+  HashingFileSink sink(path);
+  WriteModel(preset, format, options, made, sink);
+  made.sha256 = sink.Finish();
+  made.size_bytes = sink.size_bytes();
   return made;
 }
 

@@ -43,8 +43,9 @@ std::vector<MetadataEntry> SyntheticModelMetadata(
 
 // Writes the model to `path`. Memory use is bounded by the largest single
 // tensor in its file type (the GGUF writer takes a tensor's bytes in one
-// piece), never the whole model. Removes the partial file and rethrows on
-// failure (SynthError or gguf::GgufError, naming the path).
+// piece), never the whole model. The file appears under `path` only when
+// complete (HashingFileSink); on failure nothing is left and SynthError or
+// gguf::GgufError, naming the path, is thrown.
 MadeModel MakeModel(const ModelPreset& preset, const FileFormat& format,
                     const std::string& path,
                     const MakeModelOptions& options = {});

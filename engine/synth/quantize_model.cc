@@ -147,15 +147,10 @@ QuantizedModel QuantizeModel(const std::string& in_path,
   QuantizedModel result;
   result.path = out_path;
   result.tensor_types = ChooseTensorTypes(specs, format, options.pure);
-  try {
-    HashingFileSink sink(out_path);
-    WriteQuantized(file, format, options, result, sink);
-    result.sha256 = sink.Finish();
-    result.size_bytes = sink.size_bytes();
-  } catch (...) {
-    std::remove(out_path.c_str());
-    throw;
-  }
+  HashingFileSink sink(out_path);
+  WriteQuantized(file, format, options, result, sink);
+  result.sha256 = sink.Finish();
+  result.size_bytes = sink.size_bytes();
   return result;
 }
 

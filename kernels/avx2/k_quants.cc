@@ -112,6 +112,9 @@ struct Q4_KKernel {
       for (auto& a : row) a = _mm256_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+      if constexpr (T == 1) {
+        PrefetchNextTile(tile, R, sizeof(BlockQ4_K), b);
+      }
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =
@@ -192,6 +195,9 @@ struct Q6_KKernel {
       for (auto& a : row) a = _mm256_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+      if constexpr (T == 1) {
+        PrefetchNextTile(tile, R, sizeof(BlockQ6_K), b);
+      }
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =

@@ -44,6 +44,7 @@ struct Q8_0Kernel {
     }
     const int64_t n_blocks = tile.cols / kQK8_0;
     for (int64_t b = 0; b < n_blocks; ++b) {
+      if constexpr (T == 1) PrefetchNextTile(tile, R, sizeof(BlockQ8_0), b);
       __m256i a[T];
       float da[T];
 #pragma GCC unroll 16
@@ -93,6 +94,7 @@ struct Q4_0Kernel {
     const __m256i eights = _mm256_set1_epi8(8);
     const int64_t n_blocks = tile.cols / kQK4_0;
     for (int64_t b = 0; b < n_blocks; ++b) {
+      if constexpr (T == 1) PrefetchNextTile(tile, R, sizeof(BlockQ4_0), b);
       __m256i a[T];
       __m256i offset[T];
       float da[T];

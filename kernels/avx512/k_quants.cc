@@ -250,6 +250,7 @@ void Q4_KMatVec(const Tile& tile) {
   for (auto& v : acc_min) v = _mm512_setzero_ps();
   const auto* x = reinterpret_cast<const BlockQ8_K*>(tile.x);
   for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+    avx2::PrefetchNextTile(tile, R, sizeof(BlockQ4_K), b);
     const Q4_KAct act = LoadQ4_KAct(x[b]);
 #pragma GCC unroll 4
     for (int g = 0; g < kGroups; ++g) {
@@ -407,6 +408,9 @@ struct Q6_KKernel {
       for (auto& v : row) v = _mm512_setzero_ps();
     }
     for (int64_t b = 0; b < tile.cols / kQK_K; ++b) {
+      if constexpr (T == 1) {
+        avx2::PrefetchNextTile(tile, R, sizeof(BlockQ6_K), b);
+      }
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const auto* w =

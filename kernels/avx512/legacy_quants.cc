@@ -12,6 +12,7 @@ namespace {
 
 using avx2::MatMulTiled;
 using avx2::MatVecTiled;
+using avx2::PrefetchNextTile;
 using avx2::Tile;
 
 // Matvec: 8 weight streams share each activation pair; the accumulators
@@ -158,7 +159,10 @@ struct LegacyKernel {
     }
     const int64_t n_blocks = tile.cols / kQK8_0;
     int64_t b = 0;
-    for (; b + 2 <= n_blocks; b += 2) Pair<R, T>(tile, b, acc);
+    for (; b + 2 <= n_blocks; b += 2) {
+      if constexpr (T == 1) PrefetchNextTile(tile, R, sizeof(Block), b, 2);
+      Pair<R, T>(tile, b, acc);
+    }
     if (b < n_blocks) Single<R, T>(tile, b, acc);
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {

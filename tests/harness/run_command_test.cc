@@ -73,6 +73,9 @@ TEST_CASE("lapbench run writes a report to --out that --replay runs again") {
   CHECK(b.cases[0].status == reports::CaseStatus::kMeasured);
   CHECK(reports::ToJson(b.cases[0].spec) == reports::ToJson(a.cases[0].spec));
   CHECK(b.suite["cases"] == a.suite["cases"]);
+  for (const char* rendered : {"report.md", "cases.csv", "report.html"}) {
+    CHECK(fs::is_regular_file(dir / "first" / rendered));
+  }
   fs::remove_all(dir);
 }
 

@@ -1,12 +1,16 @@
 // End-to-end tests of `lapbench run`'s loop: a tiny suite on this machine
-// writes a report that reads back; a SIGINT leaves a partial report; a
-// stop request abandons the case in flight; a report replays its cases.
+// writes a report that reads back, with monitor figures from a fixture
+// tree and accuracy per format; a sustained-decode case gives a series; a
+// SIGINT leaves a partial report; a stop request abandons the case in
+// flight; a report replays its cases.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "harness/case_runner.h"
@@ -61,15 +65,65 @@ Machine ThisMachine() {
   return MachineFromProfile(probes::ProbeMachine(options));
 }
 
-RunSetup TinySetup(const fs::path& dir) {
+// The same sweep in f32 and q4_0, with accuracy over 16 positions.
+constexpr const char* kAccuracySuite = R"(
+name = "tiny-accuracy"
+[sweep]
+models = ["tiny-llama"]
+formats = ["f32", "q4_0"]
+variants = ["ref"]
+threads = [1]
+placements = ["all", "physical"]
+prompt_tokens = [8]
+gen_tokens = [4]
+[policy]
+warmup_runs = 0
+min_reps = 1
+max_reps = 1
+accuracy = true
+accuracy_tokens = 16
+)";
+
+// One case decoding without pause for 2 s after a warm-up run.
+constexpr const char* kSustainedSuite = R"(
+name = "tiny-throttle"
+[sweep]
+models = ["tiny-llama"]
+variants = ["ref"]
+threads = [1]
+prompt_tokens = [8]
+gen_tokens = [8]
+[policy]
+warmup_runs = 1
+min_reps = 1
+max_reps = 1
+sustained_decode_s = 2
+)";
+
+// Sensors read from the laptop fixture (71 C, on battery, a RAPL counter
+// that never moves), without the clock chain.
+MonitorOptions LaptopMonitor() {
+  MonitorOptions options;
+  options.root = probes::FsRoot(std::string(LAPBENCH_FIXTURES_DIR) +
+                                "/sysfs/intel-laptop");
+  options.measure_clock = false;
+  return options;
+}
+
+RunSetup TinySetup(const fs::path& dir, const char* suite_text = kTinySuite) {
   RunSetup setup;
-  setup.suite = ParseSuite(kTinySuite, "tiny.toml");
+  setup.suite = ParseSuite(suite_text, "tiny.toml");
   setup.plan = PlanSuite(setup.suite, ThisMachine());
   setup.machine = {{"cpu", "test"}};
   setup.seed = 3;
   setup.out_dir = dir / "out";
   setup.model_cache_dir = dir / "models";
+  setup.monitor = LaptopMonitor();
   return setup;
+}
+
+bool Contains(const std::vector<std::string>& lines, const std::string& line) {
+  return std::find(lines.begin(), lines.end(), line) != lines.end();
 }
 
 int CountLines(const fs::path& path) {
@@ -98,14 +152,90 @@ TEST_CASE("a tiny suite runs to a report that reads back with every case") {
   CHECK(CountStatus(report, CaseStatus::kSkipped) == 2);
   CHECK(report.cases[1].reason == "same run as case 1");
   const reports::CaseResult& first = report.cases[0];
-  CHECK(first.spec.model_path == (dir / "models" / "tiny-llama-q4_0.gguf"));
+  CHECK(first.spec.model_path ==
+        (dir / "models" / "tiny-llama-q4_0-seed0.gguf"));
   CHECK(first.spec.model_sha256.size() == 64);
   CHECK(first.metrics.decode_tokens_per_s.samples.size() == 2);
   CHECK(first.metrics.peak_rss_bytes.summary.n == 2);
   CHECK(first.decode_step_ms.size() == 2);
   CHECK(first.decode_step_ms[0].size() == 4);
+  CHECK(!first.accuracy);
+  CHECK(first.accuracy_note ==
+        "not measured: accuracy is off in the suite's policy");
+  CHECK(!first.throttle);
+  REQUIRE(first.monitor);
+  CHECK(first.monitor->n_samples >= 2);
+  CHECK(first.monitor->cpu_temp_max_c == 71.0);
+  CHECK(first.monitor->on_ac == false);
+  CHECK(first.monitor->package_power_w == 0.0);
+  CHECK(first.monitor->joules_per_token == 0.0);  // the counter never moves
+  CHECK(!first.monitor->clock_ghz);
+  CHECK(Contains(first.monitor->unavailable,
+                 "clock: not available: not measured"));
+  CHECK(!report.cases[1].monitor);  // skipped
   CHECK(CountLines(setup.out_dir / "cases.jsonl") == 4);
   CHECK(reports::ToJson(report) == reports::ToJson(written));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("each format's accuracy is attached to its cases, with notes") {
+  const fs::path dir = TestDir("accuracy");
+  const reports::Report report = RunPlan(TinySetup(dir, kAccuracySuite));
+  REQUIRE(report.cases.size() == 4);
+  const reports::CaseResult& f32 = report.cases[0];
+  CHECK(f32.status == CaseStatus::kMeasured);
+  CHECK(!f32.accuracy);
+  CHECK(f32.accuracy_note == "the reference format itself");
+  CHECK(report.cases[1].status == CaseStatus::kSkipped);
+  CHECK(!report.cases[1].accuracy);
+  CHECK(report.cases[1].accuracy_note == "not measured: case skipped");
+  const reports::CaseResult& q4 = report.cases[2];
+  CHECK(q4.status == CaseStatus::kMeasured);
+  REQUIRE(q4.accuracy);
+  CHECK(q4.accuracy_note.empty());
+  CHECK(q4.accuracy->reference_format == "f32");
+  CHECK(q4.accuracy->n_positions == 16);
+  CHECK(q4.accuracy->mean_kl > 0);
+  CHECK(q4.accuracy->max_kl >= q4.accuracy->mean_kl);
+  CHECK(q4.accuracy->top1_agreement > 0);
+  CHECK(q4.accuracy->top1_agreement <= 1);
+  CHECK(report.cases[3].accuracy_note == "not measured: case skipped");
+  const reports::Report back =
+      reports::LoadReport((dir / "out" / "report.json").string());
+  CHECK(reports::ToJson(back) == reports::ToJson(report));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a sustained-decode case records a throttle series and analysis") {
+  const fs::path dir = TestDir("sustained");
+  const RunSetup setup = TinySetup(dir, kSustainedSuite);
+  ModelFiles files(dir / "models");
+  CaseRunOptions options;
+  options.policy = setup.suite.policy;
+  options.monitor = LaptopMonitor();
+  const reports::CaseResult r = RunCase(setup.plan.cases[0], files, options);
+  REQUIRE(r.status == CaseStatus::kMeasured);
+  REQUIRE(r.throttle);
+  const reports::CaseThrottle& t = *r.throttle;
+  CHECK(t.interval_s == 1.0);
+  CHECK(t.duration_s >= 2.0);
+  REQUIRE(t.series.size() >= 2);
+  CHECK(t.analysis.n_samples == t.series.size());
+  CHECK(t.analysis.burst_tokens_per_s > 0);
+  CHECK(t.analysis.temps_available == true);
+  CHECK(t.series.back().cpu_temp_c == 71.0);
+  std::vector<double> rates;
+  for (const reports::ThrottleSample& s : t.series) {
+    rates.push_back(s.tokens_per_s);
+  }
+  CHECK(r.metrics.decode_tokens_per_s.samples == rates);
+  CHECK(r.metrics.decode_latency_p99_ms.samples.size() == rates.size());
+  CHECK(r.metrics.prefill_tokens_per_s.summary.n == 1);
+  CHECK(r.metrics.ttft_ms.summary.n == 1);
+  CHECK(r.decode_step_ms.empty());
+  REQUIRE(r.monitor);
+  CHECK(r.monitor->n_samples >= 2);
+  CHECK(r.monitor->joules_per_token == 0.0);
   fs::remove_all(dir);
 }
 
@@ -122,6 +252,14 @@ TEST_CASE("a SIGINT after the first case leaves a partial report of it") {
   REQUIRE(back.cases.size() == 1);
   CHECK(back.cases[0].status == CaseStatus::kMeasured);
   CHECK(CountLines(setup.out_dir / "cases.jsonl") == 1);
+  // The rendered forms are written for a partial report too.
+  std::ifstream md(setup.out_dir / "report.md");
+  std::stringstream md_text;
+  md_text << md.rdbuf();
+  CHECK_THAT(md_text.str(), Catch::Contains("- Status: partial (interrupted "
+                                            "by SIGINT)"));
+  CHECK(fs::is_regular_file(setup.out_dir / "cases.csv"));
+  CHECK(fs::is_regular_file(setup.out_dir / "report.html"));
   ClearStop();
   fs::remove_all(dir);
 }

@@ -44,7 +44,8 @@ Suite TinySuite() {
 }  // namespace
 
 TEST_CASE("every shipped suite parses", "[harness][suite]") {
-  for (const char* name : {"quick", "standard", "full", "throttle", "ci"}) {
+  for (const char* name :
+       {"quick", "standard", "full", "throttle", "ci", "ci-bench"}) {
     INFO(name);
     Suite suite = LoadSuite(kShipped / (std::string(name) + ".toml"));
     CHECK(suite.name == name);
@@ -84,6 +85,29 @@ TEST_CASE("a suite with only models gets the documented defaults",
   CHECK(suite.policy.target_rel_ci == 0.05);
   CHECK(suite.policy.time_budget_s == 0);
   CHECK(suite.policy.sustained_decode_s == 0);
+  CHECK(suite.policy.accuracy == false);
+  CHECK(suite.policy.accuracy_tokens == 128);
+}
+
+TEST_CASE("the accuracy policy keys are read and checked", "[harness][suite]") {
+  const std::string head = "[sweep]\nmodels = \"tiny-llama\"\n[policy]\n";
+  const Suite suite =
+      ParseSuite(head + "accuracy = true\naccuracy_tokens = 32\n", "acc.toml");
+  CHECK(suite.policy.accuracy == true);
+  CHECK(suite.policy.accuracy_tokens == 32);
+  const auto error = [&head](const std::string& policy) {
+    try {
+      ParseSuite(head + policy, "acc.toml");
+    } catch (const SuiteError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error("accuracy = \"yes\"\n") ==
+        "acc.toml:4: policy.accuracy: 'yes' (expected true or false)");
+  CHECK(error("accuracy_tokens = 0\n") ==
+        "acc.toml:4: policy.accuracy_tokens: '0' (expected a whole number "
+        "from 1 to 4096)");
 }
 
 TEST_CASE("single values count as lists and names take canonical spelling",
@@ -216,9 +240,10 @@ TEST_CASE("suites are found by name or path", "[harness][suite]") {
   CHECK(FindSuiteFile("ci", {kFixtures, kShipped}) == kShipped / "ci.toml");
   CHECK(FindSuiteFile("x/y.toml", {kShipped}) == fs::path("x/y.toml"));
   CHECK(FindSuiteFile("other.toml", {}) == fs::path("other.toml"));
-  CHECK_THROWS_WITH(FindSuiteFile("quik", {kShipped}),
-                    "unknown suite: 'quik' (expected one of ci, full, quick, "
-                    "standard, throttle, or a path to a .toml file)");
+  CHECK_THROWS_WITH(
+      FindSuiteFile("quik", {kShipped}),
+      "unknown suite: 'quik' (expected one of ci, ci-bench, full, quick, "
+      "standard, throttle, or a path to a .toml file)");
 }
 
 TEST_CASE("did-you-mean offers only close names", "[harness][suite]") {

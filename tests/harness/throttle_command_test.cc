@@ -37,7 +37,7 @@ TEST_CASE("throttle decodes a tiny preset and writes the series as JSON",
                "--duration", "300ms", "--interval", "100ms", "--ctx", "16",
                "--prompt", "4", "--model-dir", dir.string(), "--json", json}) ==
           kExitOk);
-  CHECK(fs::exists(dir / "tiny-llama-q4_0.gguf"));
+  CHECK(fs::exists(dir / "tiny-llama-q4_0-seed0.gguf"));
   std::ifstream in(json);
   const nlohmann::json j = nlohmann::json::parse(in);
   CHECK(j["schema"] == "lapbench.throttle/1");

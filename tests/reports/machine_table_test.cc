@@ -142,7 +142,7 @@ TEST_CASE("table: a machine's row comes from its best decode configuration") {
   reports[0].report.cases.push_back(
       Measured(3, kShaA, "q4_0", 8, {14, 15, 16}, {250}));
   const auto groups = BuildTableGroups(reports, TableOptions{});
-  const TableRow& a = groups[0].rows[1];
+  const MachineTableRow& a = groups[0].rows[1];
   CHECK(a.machine.cpu_brand == "CPU A");
   CHECK(a.config == "avx2, 8 threads (all), kv f16");
   CHECK(a.source == "a.json case 3");
@@ -169,7 +169,7 @@ TEST_CASE("table: --metrics chooses the columns and their order") {
   TableOptions options;
   options.metrics = {TableMetric::kTtft, TableMetric::kDecode};
   const auto groups = BuildTableGroups(TwoMachines(), options);
-  const TableRow& b = groups[0].rows[0];
+  const MachineTableRow& b = groups[0].rows[0];
   REQUIRE(b.values.size() == 2);
   CHECK(b.values[0]->value == 200);
   CHECK(b.values[1]->value == 21);

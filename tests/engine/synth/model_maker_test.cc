@@ -4,12 +4,15 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "engine/gguf/file_hash.h"
 #include "engine/gguf/gguf.h"
+#include "engine/synth/hashing_sink.h"
 #include "engine/synth/weight_init.h"
 #include "kernels/quantize.h"
 #include "synth_test_files.h"
@@ -160,6 +163,33 @@ TEST_CASE("Making a model with an unwritable path is an error naming it",
           "[engine][synth]") {
   CHECK_THROWS_WITH(Make("tiny-llama", "q4_0", 0, "/nonexistent-dir/x.gguf"),
                     Catch::Matchers::Contains("/nonexistent-dir/x.gguf"));
+}
+
+TEST_CASE("A model file appears only when complete", "[engine][synth]") {
+  const TempModelPath path("complete");
+  {
+    std::FILE* old = std::fopen(path.str().c_str(), "wb");
+    REQUIRE(old != nullptr);
+    std::fputs("an earlier file", old);
+    std::fclose(old);
+  }
+  const std::string partial = path.str() + ".partial";
+  {
+    HashingFileSink sink(path.str());
+    const std::byte bytes[3] = {};
+    sink.Write(bytes);
+    CHECK(std::filesystem::exists(partial));
+    // Destroyed without Finish(), as when writing fails half way.
+  }
+  CHECK_FALSE(std::filesystem::exists(partial));
+  CHECK(std::filesystem::file_size(path.str()) == 15);  // untouched
+
+  HashingFileSink sink(path.str());
+  const std::byte bytes[3] = {};
+  sink.Write(bytes);
+  CHECK(sink.Finish().size() == 64);
+  CHECK_FALSE(std::filesystem::exists(partial));
+  CHECK(std::filesystem::file_size(path.str()) == 3);
 }
 
 }  // namespace
