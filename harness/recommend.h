@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reports/report.h"
+#include "reports/report_inputs.h"
 
 namespace lapbench::harness {
 
@@ -102,6 +103,16 @@ struct Recommendation {
 // and no case has one.
 Recommendation Recommend(const reports::Report& report,
                          const RecommendOptions& options);
+
+// Reports of one machine as one to rank (a suite's run and a throttle
+// run, say): the first report's machine, suite and dates, and every
+// report's cases in order, renumbered from 1; `origins` gets "cases 3-5
+// are b.json cases 1-3" per report. Throws RecommendError when a report's
+// machine (reports::IdentifyMachine's key) differs from the first's.
+// Precondition: `sources` is not empty.
+reports::Report MergeRunReports(
+    const std::vector<reports::SourcedReport>& sources,
+    std::vector<std::string>& origins);
 
 // The memory a measured case's configuration needs at `context_tokens`
 // (see ConfigMemory), against `available_bytes` with `margin`.

@@ -3,6 +3,7 @@
 // config file for `lapbench run --config` and `lapbench model bench
 // --config`.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <fstream>
@@ -26,7 +27,9 @@ namespace {
 constexpr size_t kShownConfigs = 3;
 
 struct RecommendArgs {
-  std::string report;
+  std::vector<std::string> reports;  // empty: run a focused sweep
+  std::string report;                // what was ranked, for messages
+  std::vector<std::string> origins;  // of each case, when merged
   std::string objective = "decode";
   double available_gib = 0;  // 0: the report's figure
   std::string out;           // the winner's config file; empty: none
@@ -68,6 +71,9 @@ void PrintRecommendHeader(const RecommendArgs& args,
              options.context_tokens, options.margin * 100);
   fmt::print("report {} ({}, started {})\n", args.report,
              cpu.empty() ? "unknown CPU" : cpu, report.started_utc);
+  if (!args.origins.empty()) {
+    fmt::print("cases renumbered: {}\n", fmt::join(args.origins, "; "));
+  }
   fmt::print("RAM to plan against: {} ({})\n\n",
              engine::FormatSize(rec.available_bytes), rec.available_source);
 }
@@ -121,10 +127,21 @@ void WriteWinner(const RecommendArgs& args, const RecommendOptions& options,
   fmt::print("\nwrote {}\n", args.out);
 }
 
+// The reports given, merged when there are several.
+reports::Report LoadReportsToRank(RecommendArgs& args) {
+  std::vector<reports::SourcedReport> sources;
+  for (const std::string& path : args.reports) {
+    sources.push_back({path, reports::LoadReport(path)});
+  }
+  args.report = fmt::format("{}", fmt::join(args.reports, " + "));
+  if (sources.size() == 1) return std::move(sources.front().report);
+  return MergeRunReports(sources, args.origins);
+}
+
 // The report to rank: --report, else a focused sweep measured now.
 reports::Report ReportToRank(RecommendArgs& args,
                              const RecommendOptions& options) {
-  if (!args.report.empty()) return reports::LoadReport(args.report);
+  if (!args.reports.empty()) return LoadReportsToRank(args);
   const Suite suite = FocusedSweepSuite(options.model);
   const std::filesystem::path out = args.sweep_dir.empty()
                                         ? DefaultOutDir(suite.name)
@@ -163,9 +180,10 @@ void AddRecommendCommand(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<RecommendArgs>();
   CLI::App* cmd = app.add_subcommand(
       "recommend", "Rank a report's configurations of a model for this laptop");
-  cmd->add_option("--report", args->report,
-                  "report.json of this machine to rank (default: measure "
-                  "q4_0/q8_0 on 1 and all threads now)")
+  cmd->add_option("--report", args->reports,
+                  "report.json of this machine to rank; repeat it to rank "
+                  "several runs together, e.g. a suite and a throttle run "
+                  "(default: measure q4_0/q8_0 on 1 and all threads now)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--sweep-out", args->sweep_dir,
                   "Without --report: where the sweep writes its report "

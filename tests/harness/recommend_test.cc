@@ -132,6 +132,41 @@ TEST_CASE("recommend: sustained decode replaces the burst rate") {
         "2, burst 100 tok/s); behind the winner beyond the noise");
 }
 
+TEST_CASE("recommend: a throttle run's sustained rate joins a suite's run") {
+  const CaseResult quick = Measured(1, "q4_0", 2, {100, 100, 100}, {5, 5, 5});
+  CaseResult sustained = Measured(1, "q4_0", 2, {}, {});
+  reports::CaseThrottle t;
+  for (int s = 1; s <= 9; ++s) {
+    reports::ThrottleSample sample;
+    sample.t_s = s;
+    sample.tokens_per_s = s <= 6 ? 100 : 70;
+    t.series.push_back(sample);
+  }
+  t.analysis = reports::AnalyzeThrottle(t.series);
+  sustained.throttle = t;
+  std::vector<std::string> origins;
+  const reports::Report merged =
+      MergeRunReports({{"quick.json", ReportOf({quick, quick})},
+                       {"hot.json", ReportOf({sustained})}},
+                      origins);
+  CHECK(origins ==
+        std::vector<std::string>{"cases 1-2 are quick.json cases 1, 1",
+                                 "case 3 is hot.json case 1"});
+  const Recommendation rec = Recommend(merged, Options());
+  REQUIRE(rec.ranked.size() == 1);
+  CHECK(rec.ranked[0].spec.id == 1);
+  CHECK(rec.ranked[0].sustained_case_id == 3);
+  CHECK(rec.ranked[0].decode->median == 70);
+  CHECK(rec.ranked[0].ttft_ms->median == 5);
+
+  reports::Report elsewhere = ReportOf({sustained});
+  elsewhere.machine["cpu"]["brand"] = "Other CPU";
+  CHECK_THROWS_AS(MergeRunReports({{"quick.json", ReportOf({quick})},
+                                   {"other.json", elsewhere}},
+                                  origins),
+                  RecommendError);
+}
+
 TEST_CASE("recommend: the more precise format wins inside the noise") {
   const CaseResult q4 = Measured(1, "q4_0", 1, {95, 100, 105}, {5, 5, 5});
   const CaseResult q8 = Measured(2, "q8_0", 1, {90, 97, 104}, {5, 5, 5});
