@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <tuple>
@@ -280,12 +281,18 @@ std::vector<TableGroup> BuildTableGroups(
 std::vector<TableGroup> SelectTableGroups(std::vector<TableGroup> groups,
                                           const std::string& model,
                                           const std::string& format) {
+  // Formats as the suites spell them: lower case, q4_k meaning q4_k_m.
+  std::string wanted = format;
+  for (char& c : wanted) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (wanted == "q4_k") wanted = "q4_k_m";
   auto model_matches = [&model](const std::string& m) {
     return model.empty() || m == model ||
            std::filesystem::path(m).filename().string() == model;
   };
   std::erase_if(groups, [&](const TableGroup& g) {
-    return !model_matches(g.model) || (!format.empty() && g.format != format);
+    return !model_matches(g.model) || (!wanted.empty() && g.format != wanted);
   });
   return groups;
 }

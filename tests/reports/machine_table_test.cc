@@ -258,6 +258,7 @@ TEST_CASE("table: the machine's iGPU is named, none, or unknown") {
 TEST_CASE("table: groups are chosen by model and format") {
   const auto groups = BuildTableGroups(TwoMachines(), TableOptions{});
   CHECK(SelectTableGroups(groups, "m", "q8_0").size() == 1);
+  CHECK(SelectTableGroups(groups, "m", "Q8_0").size() == 1);
   CHECK(SelectTableGroups(groups, "m", "").size() == 2);
   CHECK(SelectTableGroups(groups, "other", "").empty());
   CHECK(WidestTableGroup(groups).model_sha256 == kShaA);
