@@ -21,6 +21,8 @@ int RunCli(int argc, char** argv) {
   AddThrottleCommand(app, action);
   AddReportCommand(app, action);
   AddCompareCommand(app, action);
+  AddTableCommand(app, action);
+  AddRecommendCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -24,6 +24,8 @@ void AddRunCommand(CLI::App& app, CommandAction& action);
 void AddThrottleCommand(CLI::App& app, CommandAction& action);
 void AddReportCommand(CLI::App& app, CommandAction& action);
 void AddCompareCommand(CLI::App& app, CommandAction& action);
+void AddTableCommand(CLI::App& app, CommandAction& action);
+void AddRecommendCommand(CLI::App& app, CommandAction& action);
 
 // The subcommands of `lapbench model`, added to its CLI11 app `model`.
 void AddModelInfoCommand(CLI::App& model, CommandAction& action);

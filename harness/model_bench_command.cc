@@ -30,6 +30,7 @@
 #include "harness/commands.h"
 #include "harness/engine_choice.h"
 #include "harness/model_prep.h"
+#include "harness/run_config.h"
 #include "harness/timed_steps.h"
 #include "kernels/registry.h"
 #include "probes/cpu_features.h"
@@ -54,7 +55,45 @@ struct ModelBenchArgs {
   int64_t batch = 64;
   double budget_s = 1.0;  // per machine measurement
   bool json = false;
+  std::string config;             // a run config file; flags override it
+  const CLI::App* cmd = nullptr;  // to tell which flags were given
 };
+
+// Fills from the config file what no flag set: the model (a preset's
+// synthetic file, made when missing), threads ("all": every CPU of the
+// placement), placement, variant ("best": the default), KV cache format
+// and lengths.
+void ApplyBenchConfig(ModelBenchArgs& args) {
+  const RunConfig c = RunConfigOf(LoadRunConfig(args.config));
+  auto unset = [&args](const char* flag) { return args.cmd->count(flag) == 0; };
+  if (unset("--placement")) args.placement = c.placement;
+  if (unset("--variant"))
+    args.variant = c.variant == kBestVariant ? "" : c.variant;
+  if (unset("--kv-format")) args.kv_format = c.kv_type;
+  if (unset("--prompt")) args.prompt = c.prompt_tokens;
+  if (unset("--gen")) {
+    if (c.gen_tokens < 1) {
+      throw SuiteError(fmt::format(
+          "{}: sweep.gen_tokens: '0' (expected at least 1 for model bench, "
+          "which times decode steps; or give --gen)",
+          args.config));
+    }
+    args.gen = c.gen_tokens;
+  }
+  if (unset("--threads")) {
+    args.threads = c.threads;
+    if (c.threads == kAllThreads) {
+      args.threads = static_cast<int>(
+          engine::PlaceThreads(probes::ProbeTopology(std::nullopt),
+                               args.placement.empty() ? "all" : args.placement,
+                               0)
+              .cpus.size());
+    }
+  }
+  if (unset("--model")) {
+    args.path = ResolveModelFile(c.model, c.format, DefaultModelDir());
+  }
+}
 
 // CPU time of the whole process (every thread), in seconds.
 double ProcessCpuSeconds() {
@@ -440,7 +479,12 @@ nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
   };
 }
 
-int RunModelBench(const ModelBenchArgs& args) {
+int RunModelBench(ModelBenchArgs args) {
+  if (!args.config.empty()) ApplyBenchConfig(args);
+  if (args.path.empty()) {
+    throw std::runtime_error(
+        "--model: missing (expected a GGUF model file, or --config)");
+  }
   const BenchResult r = RunBench(args);
   const BenchSummary s = Summarize(r, args);
   if (args.json) {
@@ -458,7 +502,13 @@ void AddModelBenchCommand(CLI::App& model, CommandAction& action) {
   CLI::App* cmd = model.add_subcommand(
       "bench",
       "Time prefill and decode against measured bandwidth and peak FLOP/s");
-  cmd->add_option("--model", args->path, "GGUF model file")->required();
+  args->cmd = cmd;
+  cmd->add_option("--model", args->path, "GGUF model file");
+  cmd->add_option("--config", args->config,
+                  "Take model, format, variant, threads, placement, KV "
+                  "format and lengths from a run config file (flags given "
+                  "too win)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--threads", args->threads, "Worker threads")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--placement", args->placement,

@@ -16,6 +16,7 @@
 #include "harness/model_files.h"
 #include "harness/model_prep.h"
 #include "harness/plan.h"
+#include "harness/run_config.h"
 #include "harness/run_loop.h"
 #include "harness/run_output.h"
 #include "harness/suite.h"
@@ -29,6 +30,7 @@ namespace {
 struct RunArgs {
   bool dry_run = false;
   std::string suite = "quick";
+  std::string config;  // a run config file instead of a suite
   std::string topology_xml;
   std::string cpuid_dump;
   std::string sysfs_root = "/";
@@ -205,7 +207,9 @@ std::pair<Suite, Plan> SuiteAndPlan(const RunArgs& args, const Machine& machine,
     seed = report.seed;
     return ReplayPlan(report.suite, machine);
   }
-  Suite suite = LoadSuite(FindSuiteFile(args.suite, DefaultSuiteDirs()));
+  Suite suite = args.config.empty()
+                    ? LoadSuite(FindSuiteFile(args.suite, DefaultSuiteDirs()))
+                    : LoadRunConfig(args.config);
   ApplyOverrides(suite, OverridesFrom(args));
   if (!args.duration.empty()) ApplyDuration(args.duration, suite);
   Plan plan = PlanSuite(suite, machine);
@@ -289,6 +293,11 @@ void AddRunCommand(CLI::App& app, CommandAction& action) {
                       "Run the cases of a report.json again, with its seed")
           ->check(CLI::ExistingFile);
   replay->excludes(cmd->get_option("--suite"));
+  cmd->add_option("--config", a.config,
+                  "Run one configuration: a suite file with one value per "
+                  "sweep key, as `lapbench recommend -o` writes")
+      ->excludes(cmd->get_option("--suite"))
+      ->excludes(replay);
   for (CLI::Option* list : a.options) replay->excludes(list);
   cmd->add_option("--seed", a.seed, "Seed of the prompt token ids")
       ->capture_default_str();
