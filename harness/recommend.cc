@@ -248,14 +248,12 @@ void ScoreConfig(RankedConfig& r, Objective o, const BestFigures& b) {
 }
 
 // Why `a` and `b` cannot be told apart, or empty when they can: their
-// intervals overlap, or their scores differ by no more than b's interval
-// is wide.
+// intervals overlap. (Two intervals that do not overlap are told apart
+// even when one is wide: a wide interval says its own median is unsure,
+// not that every figure near it is the same.)
 std::string InsideNoise(const RankedConfig& a, const RankedConfig& b) {
   if (a.score_low <= b.score_high && b.score_low <= a.score_high) {
     return "their intervals overlap";
-  }
-  if (std::abs(a.score - b.score) <= b.score_high - b.score_low) {
-    return "the difference is within the interval's width";
   }
   return {};
 }

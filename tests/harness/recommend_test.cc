@@ -193,6 +193,18 @@ TEST_CASE("recommend: a faster format wins outside the noise") {
         "decode 100 tok/s [95.0, 105]; the best measured");
 }
 
+TEST_CASE("recommend: intervals apart are not noise, however wide") {
+  // 28 tok/s apart, less than q4_0's interval is wide (40), but the
+  // intervals [80, 120] and [70, 74] do not meet.
+  const CaseResult q4 = Measured(1, "q4_0", 1, {80, 100, 120}, {5, 5, 5});
+  const CaseResult q8 = Measured(2, "q8_0", 1, {70, 72, 74}, {5, 5, 5});
+  const Recommendation rec = Recommend(ReportOf({q4, q8}), Options());
+  REQUIRE(rec.ranked.size() == 2);
+  CHECK(rec.ranked[0].spec.format == "q4_0");
+  CHECK(rec.ranked[1].reason ==
+        "decode 72.0 tok/s [70.0, 74.0]; behind the winner beyond the noise");
+}
+
 TEST_CASE("recommend: the ttft objective takes the lowest TTFT") {
   const CaseResult a = Measured(1, "q4_0", 1, {100, 100, 100}, {9, 9, 9});
   const CaseResult b = Measured(2, "q4_0", 2, {50, 50, 50}, {4, 4, 4});
