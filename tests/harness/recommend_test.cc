@@ -193,7 +193,7 @@ TEST_CASE("recommend: a faster format wins outside the noise") {
         "decode 100 tok/s [95.0, 105]; the best measured");
 }
 
-TEST_CASE("recommend: intervals apart are not noise, however wide") {
+TEST_CASE("recommend: intervals apart are not noise however wide") {
   // 28 tok/s apart, less than q4_0's interval is wide (40), but the
   // intervals [80, 120] and [70, 74] do not meet.
   const CaseResult q4 = Measured(1, "q4_0", 1, {80, 100, 120}, {5, 5, 5});
