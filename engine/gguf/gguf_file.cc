@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -21,14 +22,55 @@ constexpr std::align_val_t kCopyAlignment{4096};
 
 std::string SystemError() { return std::strerror(errno); }
 
+// Transparent huge page size on x86-64, and the read size of a copy.
+constexpr size_t kHugePageBytes = size_t{2} << 20;
+constexpr size_t kCopyChunkBytes = size_t{64} << 20;
+
+// A private read-only mapping of the whole file. Nothing is committed
+// until MutableTensorData() writes.
+void* MapFile(int fd, size_t size) {
+  return mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+}
+
+// An anonymous mapping of `size` rounded up to huge pages, advised for
+// them (the advice is ignored where THP is off), holding the file's bytes.
+// Each chunk's page-cache pages are dropped once copied. Returns
+// MAP_FAILED with errno set, or throws GgufError naming the offset of a
+// short read.
+void* CopyIntoHugePages(int fd, size_t size, size_t& mapping_bytes,
+                        const std::string& path) {
+  mapping_bytes = (size + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  void* data = mmap(nullptr, mapping_bytes, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (data == MAP_FAILED) return data;
+  madvise(data, mapping_bytes, MADV_HUGEPAGE);
+  auto* bytes = static_cast<char*>(data);
+  for (size_t done = 0; done < size;) {
+    const size_t want = std::min(kCopyChunkBytes, size - done);
+    const ssize_t got = pread(fd, bytes + done, want, static_cast<off_t>(done));
+    if (got <= 0) {
+      const std::string error = got < 0 ? SystemError() : "end of file";
+      munmap(data, mapping_bytes);
+      throw GgufError(
+          path, done,
+          fmt::format("cannot read: '{}' (expected {} bytes)", error, size));
+    }
+    posix_fadvise(fd, static_cast<off_t>(done), got, POSIX_FADV_DONTNEED);
+    done += static_cast<size_t>(got);
+  }
+  return data;
+}
+
 }  // namespace
 
-// The file's bytes: a private read-only mapping (made writable page range
-// by page range on request) or an owned aligned copy.
+// The file's bytes: a private read-only mapping of the file (made writable
+// page range by page range on request), an anonymous huge-page mapping
+// holding a copy, or an owned aligned copy.
 struct GgufFile::Storage {
   std::byte* data = nullptr;
   size_t size_bytes = 0;
-  bool mapped = false;
+  bool mapped = false;  // munmap `mapping_bytes` when done
+  size_t mapping_bytes = 0;
 
   Storage() = default;
   Storage(const Storage&) = delete;
@@ -36,7 +78,7 @@ struct GgufFile::Storage {
   ~Storage() {
     if (data == nullptr) return;
     if (mapped) {
-      munmap(data, size_bytes);
+      munmap(data, mapping_bytes);
     } else {
       ::operator delete[](data, kCopyAlignment);
     }
@@ -47,7 +89,7 @@ GgufFile::GgufFile(GgufFile&&) noexcept = default;
 GgufFile& GgufFile::operator=(GgufFile&&) noexcept = default;
 GgufFile::~GgufFile() = default;
 
-GgufFile GgufFile::Open(const std::string& path) {
+GgufFile GgufFile::Open(const std::string& path, FileMemory memory) {
   GgufFile file;
   file.path_ = path;
   file.storage_ = std::make_unique<Storage>();
@@ -68,9 +110,16 @@ GgufFile GgufFile::Open(const std::string& path) {
   }
   auto size = static_cast<size_t>(st.st_size);
   if (size > 0) {
-    // MAP_PRIVATE: MutableTensorData() may rewrite pages without touching
-    // the file. Read-only until then, so no memory is committed for it.
-    void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    size_t mapping_bytes = size;
+    void* data = nullptr;
+    try {
+      data = memory == FileMemory::kMapped
+                 ? MapFile(fd, size)
+                 : CopyIntoHugePages(fd, size, mapping_bytes, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
     if (data == MAP_FAILED) {
       std::string error = SystemError();
       ::close(fd);
@@ -82,6 +131,7 @@ GgufFile GgufFile::Open(const std::string& path) {
     file.storage_->data = static_cast<std::byte*>(data);
     file.storage_->size_bytes = size;
     file.storage_->mapped = true;
+    file.storage_->mapping_bytes = mapping_bytes;
   }
   ::close(fd);
   file.Parse();

@@ -62,8 +62,8 @@ std::optional<TensorData> GgufTensors::Find(std::string_view name) const {
 }
 
 std::unique_ptr<LoadedModel> LoadModel(const std::string& path) {
-  auto model = std::make_unique<LoadedModel>(
-      LoadedModel{gguf::GgufFile::Open(path), {}, {}});
+  auto model = std::make_unique<LoadedModel>(LoadedModel{
+      gguf::GgufFile::Open(path, gguf::FileMemory::kHugePageCopy), {}, {}});
   try {
     model->config = ReadModelConfig(GgufMetadata(model->file));
     model->weights = BindWeights(model->config, GgufTensors(model->file));

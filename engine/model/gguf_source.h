@@ -38,7 +38,8 @@ class GgufTensors : public TensorSource {
 };
 
 // A model file opened, its config read and its weights bound; the weights
-// point into the file's mapping, which lives as long as this object.
+// point into the file's bytes (an anonymous huge-page copy, in RAM once:
+// gguf::FileMemory::kHugePageCopy), which live as long as this object.
 struct LoadedModel {
   gguf::GgufFile file;
   ModelConfig config;

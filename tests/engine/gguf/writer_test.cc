@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -150,6 +151,39 @@ TEST_CASE("GGUF files on disk map privately: rewritten tensors stay in memory",
   }
   GgufFile reread = GgufFile::Open(path);
   CHECK(reread.TensorData(reread.tensors()[0])[0] == Pattern(32, 9)[0]);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("A huge-page copy of a GGUF file holds the mapping's bytes",
+          "[engine][gguf]") {
+  std::string path = "/tmp/lapbench_gguf_copy_" + std::to_string(getpid());
+  {
+    GgufWriter w(path);
+    w.SetString("general.architecture", "llama");
+    w.AddTensor("a", kernels::Format::kF32, {8, 3});
+    w.AddTensor("b", kernels::Format::kQ8_0, {64});
+    w.WriteTensor(Pattern(96, 1));
+    w.WriteTensor(Pattern(68, 2));
+    w.Finish();
+  }
+  const GgufFile mapped = GgufFile::Open(path);
+  {
+    GgufFile copy = GgufFile::Open(path, FileMemory::kHugePageCopy);
+    CHECK(copy.file_size_bytes() == mapped.file_size_bytes());
+    CHECK(copy.architecture() == "llama");
+    REQUIRE(copy.tensors().size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+      const TensorInfo& t = copy.tensors()[i];
+      CHECK(std::memcmp(copy.TensorData(t),
+                        mapped.TensorData(mapped.tensors()[i]),
+                        t.size_bytes) == 0);
+    }
+    // The copy is this process's: writing it leaves the file alone.
+    copy.MutableTensorData(copy.tensors()[0])[0] = std::byte{0xee};
+    CHECK(copy.TensorData(copy.tensors()[0])[0] == std::byte{0xee});
+  }
+  const GgufFile again = GgufFile::Open(path, FileMemory::kHugePageCopy);
+  CHECK(again.TensorData(again.tensors()[0])[0] == Pattern(96, 1)[0]);
   std::remove(path.c_str());
 }
 
