@@ -48,6 +48,7 @@ void* CopyIntoHugePages(int fd, size_t size, size_t& mapping_bytes,
   for (size_t done = 0; done < size;) {
     const size_t want = std::min(kCopyChunkBytes, size - done);
     const ssize_t got = pread(fd, bytes + done, want, static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;  // a signal, e.g. a stop request
     if (got <= 0) {
       const std::string error = got < 0 ? SystemError() : "end of file";
       munmap(data, mapping_bytes);
