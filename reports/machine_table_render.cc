@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reports/machine_table.h"
+#include "reports/svg.h"
 
 namespace lapbench::reports {
 namespace {
@@ -190,34 +191,11 @@ std::string RenderTableCsv(const std::vector<TableGroup>& groups,
   return out;
 }
 
-std::string TableHtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string TableHtmlLine(const std::vector<std::string>& cells,
                           const char* tag) {
   std::string line = "<tr>";
   for (const std::string& c : cells) {
-    line += fmt::format("<{0}>{1}</{0}>", tag, TableHtmlEscape(c));
+    line += fmt::format("<{0}>{1}</{0}>", tag, XmlEscape(c));
   }
   return line + "</tr>\n";
 }
@@ -237,8 +215,7 @@ std::string RenderTableHtml(const std::vector<TableGroup>& groups,
   const std::vector<std::string> heading = TableHeadingCells(metrics);
   for (const TableGroup& g : groups) {
     out += fmt::format("<h2>{}</h2>\n<p>{}.</p>\n<table>\n",
-                       TableHtmlEscape(g.Title()),
-                       TableHtmlEscape(TableGroupNote(g)));
+                       XmlEscape(g.Title()), XmlEscape(TableGroupNote(g)));
     out += TableHtmlLine(heading, "th");
     for (const MachineTableRow& row : g.rows)
       out += TableHtmlLine(TableRowCells(row), "td");

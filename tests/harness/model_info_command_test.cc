@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_capture.h"
 #include "engine/gguf/gguf.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
@@ -18,35 +19,13 @@
 namespace lapbench::harness {
 namespace {
 
+using testing::RunCaptured;
+
 std::string TempPath(std::string_view stem) {
   return (std::filesystem::temp_directory_path() /
           (std::string("lapbench-info-") + std::string(stem) + "-" +
            std::to_string(::getpid()) + ".gguf"))
       .string();
-}
-
-// Runs `lapbench args...` with stdout sent to a file; returns the status
-// and fills `out` with what it printed.
-int RunCaptured(std::vector<std::string> args, std::string& out) {
-  args.insert(args.begin(), "lapbench");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::string capture = TempPath("stdout");
-  std::fflush(stdout);
-  int saved = ::dup(1);
-  int fd = ::open(capture.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  ::dup2(fd, 1);
-  ::close(fd);
-  int status = RunCli(static_cast<int>(argv.size()), argv.data());
-  std::fflush(stdout);
-  ::dup2(saved, 1);
-  ::close(saved);
-  std::ifstream in(capture);
-  std::stringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  std::filesystem::remove(capture);
-  return status;
 }
 
 // A tiny llama-like file with one tensor lapbench computes and one it

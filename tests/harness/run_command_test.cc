@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_capture.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
 #include "reports/report.h"
@@ -16,24 +17,9 @@
 namespace lapbench::harness {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::RunQuietly;
 
-// Runs `lapbench args...` with stdout sent to /dev/null; returns the status.
-int RunQuietly(std::vector<std::string> args) {
-  args.insert(args.begin(), "lapbench");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::fflush(stdout);
-  const int saved = ::dup(1);
-  const int null = ::open("/dev/null", O_WRONLY);
-  ::dup2(null, 1);
-  ::close(null);
-  const int status = RunCli(static_cast<int>(argv.size()), argv.data());
-  std::fflush(stdout);
-  ::dup2(saved, 1);
-  ::close(saved);
-  return status;
-}
+namespace fs = std::filesystem;
 
 TEST_CASE("lapbench run writes a report to --out that --replay runs again") {
   const fs::path dir = fs::temp_directory_path() /

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli_capture.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
 #include "reports/report.h"
@@ -18,24 +19,9 @@
 namespace lapbench::harness {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::RunQuietly;
 
-// Runs `lapbench args...` with stdout sent to /dev/null; returns the status.
-int RunSilently(std::vector<std::string> args) {
-  args.insert(args.begin(), "lapbench");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::fflush(stdout);
-  const int saved = ::dup(1);
-  const int null = ::open("/dev/null", O_WRONLY);
-  ::dup2(null, 1);
-  ::close(null);
-  const int status = RunCli(static_cast<int>(argv.size()), argv.data());
-  std::fflush(stdout);
-  ::dup2(saved, 1);
-  ::close(saved);
-  return status;
-}
+namespace fs = std::filesystem;
 
 fs::path TempDir(const std::string& stem) {
   const fs::path dir = fs::temp_directory_path() /
@@ -102,45 +88,45 @@ TEST_CASE("run config: recommend -o writes what run and model bench read") {
   const std::string report = (dir / "report.json").string();
   std::ofstream(report) << reports::ToJson(TwoConfigReport()).dump();
   const std::string winner = (dir / "winner.toml").string();
-  REQUIRE(RunSilently({"recommend", "--report", report, "--model", "tiny-llama",
-                       "--context", "512", "-o", winner}) == kExitOk);
+  REQUIRE(RunQuietly({"recommend", "--report", report, "--model", "tiny-llama",
+                      "--context", "512", "-o", winner}) == kExitOk);
   const RunConfig config = RunConfigOf(LoadRunConfig(winner));
   CHECK(config ==
         RunConfig{"tiny-llama", "q8_0", "ref", 2, "all", "f16", 8, 2});
-  CHECK(RunSilently({"run", "--config", winner, "--dry-run"}) == kExitOk);
-  CHECK(RunSilently({"run", "--config", winner, "--suite", "ci"}) ==
+  CHECK(RunQuietly({"run", "--config", winner, "--dry-run"}) == kExitOk);
+  CHECK(RunQuietly({"run", "--config", winner, "--suite", "ci"}) ==
         kExitBadInput);
 
   // model bench with the winner's settings on a file made here.
   const std::string model = (dir / "tiny.gguf").string();
-  REQUIRE(RunSilently({"model", "make", "--preset", "tiny-llama", "--format",
-                       "q8_0", "-o", model}) == kExitOk);
+  REQUIRE(RunQuietly({"model", "make", "--preset", "tiny-llama", "--format",
+                      "q8_0", "-o", model}) == kExitOk);
   std::ofstream(dir / "file.toml") << RunConfigToml(
       {model, "q8_0", "ref", 1, "all", "f16", 8, 2}, "f", "d", {});
   const int status =
-      RunSilently({"model", "bench", "--config", (dir / "file.toml").string(),
-                   "--budget", "0.05"});
+      RunQuietly({"model", "bench", "--config", (dir / "file.toml").string(),
+                  "--budget", "0.05"});
   CHECK(status != kExitBadInput);
   std::ofstream(dir / "two.toml")
       << "[sweep]\nmodels = [\"" << model << "\"]\nthreads = [1, 2]\n";
-  CHECK(RunSilently({"model", "bench", "--config",
-                     (dir / "two.toml").string()}) == kExitBadInput);
+  CHECK(RunQuietly({"model", "bench", "--config",
+                    (dir / "two.toml").string()}) == kExitBadInput);
   fs::remove_all(dir);
 }
 
 TEST_CASE("recommend without --report measures a focused sweep first") {
   const fs::path dir = TempDir("recommend-sweep");
   const std::string winner = (dir / "winner.toml").string();
-  REQUIRE(RunSilently({"recommend", "--model", "tiny-llama", "--context", "256",
-                       "--sweep-out", (dir / "sweep").string(), "--model-cache",
-                       (dir / "models").string(), "-o", winner}) == kExitOk);
+  REQUIRE(RunQuietly({"recommend", "--model", "tiny-llama", "--context", "256",
+                      "--sweep-out", (dir / "sweep").string(), "--model-cache",
+                      (dir / "models").string(), "-o", winner}) == kExitOk);
   const reports::Report report =
       reports::LoadReport((dir / "sweep" / "report.json").string());
   CHECK(report.suite["name"] == "recommend");
   CHECK(report.suite["sweep"]["formats"] ==
         nlohmann::json::array({"q4_0", "q8_0"}));
   CHECK(RunConfigOf(LoadRunConfig(winner)).model == "tiny-llama");
-  CHECK(RunSilently({"recommend", "--model", "tiny-mistral"}) == kExitBadInput);
+  CHECK(RunQuietly({"recommend", "--model", "tiny-mistral"}) == kExitBadInput);
   fs::remove_all(dir);
 }
 

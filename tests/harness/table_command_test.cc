@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cli_capture.h"
 #include "harness/cli.h"
 #include "harness/commands.h"
 #include "reports/report.h"
@@ -16,29 +17,9 @@
 namespace lapbench::harness {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::RunCaptured;
 
-// Runs `lapbench args...` with stdout in `out`; returns the status.
-int RunCaptured(std::vector<std::string> args, std::string& out) {
-  args.insert(args.begin(), "lapbench");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  std::fflush(stdout);
-  std::FILE* capture = std::tmpfile();
-  const int saved = ::dup(1);
-  ::dup2(::fileno(capture), 1);
-  const int status = RunCli(static_cast<int>(argv.size()), argv.data());
-  std::fflush(stdout);
-  ::dup2(saved, 1);
-  ::close(saved);
-  std::rewind(capture);
-  out.clear();
-  for (int c = std::fgetc(capture); c != EOF; c = std::fgetc(capture)) {
-    out += static_cast<char>(c);
-  }
-  std::fclose(capture);
-  return status;
-}
+namespace fs = std::filesystem;
 
 // A report of one q4_0 case of a 3B preset at 16 decode tokens/s.
 reports::Report OneCaseReport(const std::string& brand) {
