@@ -209,9 +209,11 @@ CaseOutcome RunProductCase(const KernelSet& set, Expected expected,
 }
 
 // Awkward shapes: one row of one block, odd row counts, an odd number of
-// blocks, and the long rows of real models (Llama 3.1 8B's FFN is 14336).
+// blocks (seven: a kernel stepping four or two blocks at a time also takes
+// its pair and single-block tails), and the long rows of real models
+// (Llama 3.1 8B's FFN is 14336).
 std::vector<ProductShape> ProductShapes(int64_t block_elems) {
-  const int64_t odd_cols = block_elems == 1 ? 35 : 3 * block_elems;
+  const int64_t odd_cols = block_elems == 1 ? 35 : 7 * block_elems;
   return {
       {1, block_elems, 0}, {7, block_elems, 0}, {13, odd_cols, 0},
       {5, 4096, 0},        {3, 14336, 0},       {1, block_elems, 1},

@@ -58,13 +58,16 @@ KvCache::KvCache(const ModelConfig& config, kernels::Format kv_format,
     offset += layer.row_bytes * static_cast<size_t>(n_ctx);
     layers_.push_back(layer);
   }
-  storage_.assign(offset, 0);
+  constexpr size_t kLineBytes = 64;
+  storage_.assign(offset + kLineBytes - 1, 0);
+  const auto address = reinterpret_cast<uintptr_t>(storage_.data());
+  base_ = storage_.data() + (kLineBytes - address % kLineBytes) % kLineBytes;
+  size_bytes_ = offset;
 }
 
 void KvCache::Store(int64_t il, size_t offset, int64_t pos, const float* row) {
   const Layer& layer = layers_[Index(il)];
-  uint8_t* dst =
-      storage_.data() + offset + layer.row_bytes * static_cast<size_t>(pos);
+  uint8_t* dst = base_ + offset + layer.row_bytes * static_cast<size_t>(pos);
   kernels::QuantizeRow(format_, row, dst, layer.kv_dim);
 }
 

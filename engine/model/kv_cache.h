@@ -32,19 +32,23 @@ class KvCache {
   // Allocates n_ctx positions per layer. Throws std::invalid_argument for
   // a kv_format other than F32/F16 or n_ctx < 1.
   KvCache(const ModelConfig& config, kernels::Format kv_format, int64_t n_ctx);
+  KvCache(const KvCache&) = delete;  // base_ points into storage_
+  KvCache& operator=(const KvCache&) = delete;
+  KvCache(KvCache&&) = default;  // the moved vector keeps its buffer
+  KvCache& operator=(KvCache&&) = default;
 
   kernels::Format format() const { return format_; }
   int64_t n_ctx() const { return n_ctx_; }
-  size_t size_bytes() const { return storage_.size(); }
+  size_t size_bytes() const { return size_bytes_; }
 
   // Bytes between consecutive positions of layer il's K (or V).
   size_t row_bytes(int64_t il) const { return layers_[Index(il)].row_bytes; }
   // Start of layer il's K or V, position 0.
   const void* k(int64_t il) const {
-    return storage_.data() + layers_[Index(il)].k_offset;
+    return base_ + layers_[Index(il)].k_offset;
   }
   const void* v(int64_t il) const {
-    return storage_.data() + layers_[Index(il)].v_offset;
+    return base_ + layers_[Index(il)].v_offset;
   }
 
   // Stores `row` (kv_dim floats) at position pos of layer il's K or V,
@@ -65,7 +69,13 @@ class KvCache {
   kernels::Format format_;
   int64_t n_ctx_;
   std::vector<Layer> layers_;
-  std::vector<uint8_t> storage_;  // every layer's K then V, back to back
+  // Every layer's K then V, back to back, from base_: the first 64-byte
+  // boundary in storage_, so that a head's slice of a row starts on a
+  // cache line as often as the head size allows and a kernel's prefetch
+  // of it covers as few lines as possible.
+  std::vector<uint8_t> storage_;
+  uint8_t* base_ = nullptr;
+  size_t size_bytes_ = 0;
 };
 
 }  // namespace lapbench::engine

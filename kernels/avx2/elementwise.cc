@@ -52,8 +52,14 @@ void RmsNormAvx2(const float* x, const float* weight, float* out, int64_t n,
 }
 
 void SoftmaxAvx2(float* x, int64_t n) {
-  float max = x[0];
-  for (int64_t i = 1; i < n; ++i) max = fmaxf(max, x[i]);
+  __m256 vmax = _mm256_set1_ps(x[0]);
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) vmax = _mm256_max_ps(vmax, _mm256_loadu_ps(x + j));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, vmax);
+  float max = lanes[0];
+  for (int k = 1; k < 8; ++k) max = fmaxf(max, lanes[k]);
+  for (; j < n; ++j) max = fmaxf(max, x[j]);
   const __m256 m = _mm256_set1_ps(max);
   __m256 acc = _mm256_setzero_ps();
   int64_t i = 0;

@@ -31,8 +31,12 @@ struct Tile {
 // prefetches the next tile's bytes from b x rows x block_bytes on, as many
 // as it consumes. Past the matrix's end the hints are dropped, never
 // faulting.
-inline void PrefetchNextTile(const Tile& tile, int rows, size_t block_bytes,
-                             int64_t b, int64_t n_blocks = 1) {
+// Always inlined: GCC deems a function that only prefetches free of
+// effects and may delete calls to it.
+[[gnu::always_inline]] inline void PrefetchNextTile(const Tile& tile, int rows,
+                                                    size_t block_bytes,
+                                                    int64_t b,
+                                                    int64_t n_blocks = 1) {
   constexpr size_t kLineBytes = 64;
   const auto* next = reinterpret_cast<const char*>(
       tile.w + static_cast<size_t>(rows) * tile.w_stride);

@@ -147,13 +147,14 @@ namespace lapbench::kernels::testing {
 // (tiles are 4 or 8 rows).
 inline constexpr int64_t kAwkwardRows[] = {1, 7, 33};
 
-// Column counts per format: one block, an odd number of blocks, and a
+// Column counts per format: one block, odd numbers of blocks (three: a
+// pair and a single; seven: a group of four, a pair and a single), and a
 // Gemma-class FFN row (14336). Float formats also get a length that is no
 // multiple of any register width.
 inline std::vector<int64_t> AwkwardCols(Format format) {
   const int64_t block = Info(format).block_elems;
   if (block == 1) return {1, 37, 14336};
-  return {block, 3 * block, 14336};
+  return {block, 3 * block, 7 * block, 14336};
 }
 
 // The weight formats a SIMD variant must cover.
