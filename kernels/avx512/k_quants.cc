@@ -190,8 +190,8 @@ inline Q4_KGroupScales SpreadQ4_KScales(__m512i bytes) {
 // so a single vpdpwssd applies all four scales: in 128-bit lane q, words
 // 0..3 are low-nibble sums, words 4..7 high-nibble sums.
 template <int i>
-__m512i Q4_KRowSums(const BlockQ4_K& wb, const Q4_KAct& act,
-                    const Q4_KGroupScales& scales) {
+[[gnu::always_inline]] inline __m512i Q4_KRowSums(
+    const BlockQ4_K& wb, const Q4_KAct& act, const Q4_KGroupScales& scales) {
   const __m512i nibble = _mm512_set1_epi8(0x0F);
   __m512i sum = _mm512_setzero_si512();
 #pragma GCC unroll 2
@@ -277,8 +277,9 @@ void Q4_KMatVec(const Tile& tile) {
 // 15 * 128 * 2; vpdpwssd by sc (< 64) stays in int32.
 struct Q4_KKernel {
   template <int T>
-  static void Block(const BlockQ4_K& wb, const Tile& tile, int64_t b,
-                    __m512 (&acc)[T]) {
+  [[gnu::always_inline]] static void Block(const BlockQ4_K& wb,
+                                           const Tile& tile, int64_t b,
+                                           __m512 (&acc)[T]) {
     const __m256i sm = Q4_KScalesMins(wb.scales);
     const __m512i sm512 = _mm512_castsi256_si512(sm);
     const __m512i nibble = _mm512_set1_epi8(0x0F);
@@ -365,8 +366,9 @@ inline void Q6_KHalfCodes(const uint8_t* ql, const uint8_t* qh,
 // maddubs bound: 63 * 128 * 2; vpdpwssd by s (|s| <= 128) stays in int32.
 struct Q6_KKernel {
   template <int T>
-  static void Block(const BlockQ6_K& wb, const Tile& tile, int64_t b,
-                    __m512 (&acc)[T]) {
+  [[gnu::always_inline]] static void Block(const BlockQ6_K& wb,
+                                           const Tile& tile, int64_t b,
+                                           __m512 (&acc)[T]) {
     const __m256i s16 = _mm256_cvtepi8_epi16(
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(wb.scales)));
     const __m512i s512 = _mm512_castsi256_si512(s16);
