@@ -31,10 +31,8 @@ double RopeAngle(const RopeParams& p, int64_t pos, int64_t i) {
   return angle;
 }
 
-// Rotates the pair (a, b) by `angle`.
-void Rotate(float& a, float& b, double angle) {
-  const double cos_a = std::cos(angle);
-  const double sin_a = std::sin(angle);
+// Rotates the pair (a, b) by the angle whose cosine and sine are given.
+void Rotate(float& a, float& b, double cos_a, double sin_a) {
   const double a0 = a;
   const double b0 = b;
   a = static_cast<float>(a0 * cos_a - b0 * sin_a);
@@ -46,15 +44,19 @@ void Rotate(float& a, float& b, double angle) {
 void Rope(float* x, const RopeParams& p, int64_t pos) {
   // Pair i is (2i, 2i+1) interleaved or (i, i + half) half-split; the
   // dimensions past rotary_dim are left as they are (partial rotary).
+  // Every head turns pair i by the same angle, so its cosine and sine are
+  // computed once for all heads (a decode step rotates about 40 heads).
   const int64_t half = p.rotary_dim / 2;
-  for (int64_t h = 0; h < p.n_heads; ++h) {
-    float* head = x + h * p.head_dim;
-    for (int64_t i = 0; i < half; ++i) {
-      const double angle = RopeAngle(p, pos, i);
+  for (int64_t i = 0; i < half; ++i) {
+    const double angle = RopeAngle(p, pos, i);
+    const double cos_a = std::cos(angle);
+    const double sin_a = std::sin(angle);
+    for (int64_t h = 0; h < p.n_heads; ++h) {
+      float* head = x + h * p.head_dim;
       if (p.layout == RopeLayout::kInterleaved) {
-        Rotate(head[2 * i], head[2 * i + 1], angle);
+        Rotate(head[2 * i], head[2 * i + 1], cos_a, sin_a);
       } else {
-        Rotate(head[i], head[i + half], angle);
+        Rotate(head[i], head[i + half], cos_a, sin_a);
       }
     }
   }
