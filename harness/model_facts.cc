@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "engine/gguf/gguf.h"
+#include "engine/model/forward.h"
 #include "engine/model/gguf_source.h"
 #include "engine/synth/model_maker.h"
 #include "engine/synth/presets.h"
@@ -133,12 +134,15 @@ uint64_t EstimateScratchBytes(const engine::ModelConfig& c, int n_threads,
                               int64_t n_ctx_tokens) {
   // Floats per batch row: x, xb, proj [n_embd]; q, att [q_dim]; k_new,
   // v_new [kv_dim]; gate, up [n_ff]; and up to three quantized copies of
-  // an input, each at most its F32 size.
+  // an input, each at most its F32 size. Each worker holds a few rows of
+  // attention scores over the context.
   int64_t widest = std::max(c.n_embd, c.max_n_ff());
   int64_t row_floats = 3 * c.n_embd + 2 * c.max_q_dim() + 2 * c.max_kv_dim() +
                        2 * c.max_n_ff() + 3 * widest;
   int64_t floats =
-      kBatchRows * row_floats + int64_t{n_threads} * n_ctx_tokens + c.n_vocab;
+      kBatchRows * row_floats +
+      int64_t{n_threads} * engine::AttentionScoreRows(c) * n_ctx_tokens +
+      c.n_vocab;
   return static_cast<uint64_t>(floats) * sizeof(float);
 }
 

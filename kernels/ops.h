@@ -78,7 +78,8 @@ using BinaryFn = void (*)(const float* a, const float* b, float* out,
 //      k + t * kv_row_bytes; only positions [first, pos] are read, where
 //      first = window > 0 ? max(0, pos - window + 1) : 0.
 // out: [n_heads][head_dim] floats.
-// scores: scratch of at least (pos + 1) floats per head in the range.
+// scores: scratch, a row of at least (pos + 1) floats per head of the
+//      range: head_begin + i uses row i, at scores + i * scores_stride.
 // Query head h reads KV head h / (n_heads / n_kv_heads) (grouped-query).
 // logit = scale * dot(q, k); with softcap > 0, logit = softcap *
 // tanh(logit / softcap).
@@ -90,7 +91,7 @@ struct AttentionParams {
   size_t kv_row_bytes = 0;
   float* out = nullptr;
   float* scores = nullptr;
-  int64_t scores_stride = 0;  // floats between heads in `scores`
+  int64_t scores_stride = 0;  // floats between the heads' rows in `scores`
   int64_t n_heads = 0;
   int64_t n_kv_heads = 0;
   int64_t head_dim = 0;

@@ -42,6 +42,10 @@ size_t Elems(int64_t rows, int64_t cols) {
 
 }  // namespace
 
+int64_t AttentionScoreRows(const ModelConfig& config) {
+  return std::min(kAttentionHeadsPerCall, config.max_n_heads());
+}
+
 // y[t][r] = dot(w[r], x[t]) for every token t: one product of Products().
 struct Session::Product {
   const WeightView* w;
@@ -69,7 +73,8 @@ Session::Session(const ModelConfig& config, const ModelWeights& weights,
       k_(*variant.kernels),
       pool_(pool),
       options_(options),
-      cache_(config, options.kv_format, options.n_ctx) {
+      cache_(config, options.kv_format, options.n_ctx),
+      score_rows_(AttentionScoreRows(config)) {
   if (options.n_batch < 1) {
     throw SessionError(
         fmt::format("bad batch size: '{}' (expected >= 1)", options.n_batch));
@@ -85,7 +90,7 @@ Session::Session(const ModelConfig& config, const ModelWeights& weights,
   proj_.resize(Elems(b, config.n_embd));
   gate_.resize(Elems(b, config.max_n_ff()));
   up_.resize(Elems(b, config.max_n_ff()));
-  scores_.resize(Elems(pool.n_threads(), options.n_ctx));
+  scores_.resize(Elems(pool.n_threads() * score_rows_, options.n_ctx));
   logits_.resize(Elems(options.all_logits ? b : 1, config.n_vocab));
   act_.assign(
       3, std::vector<uint8_t>(static_cast<size_t>(b) * MaxActRowBytes(config)));
@@ -279,7 +284,7 @@ void Session::Attend(int64_t il, int64_t n) {
   p.v = cache_.v(il);
   p.kv_format = cache_.format();
   p.kv_row_bytes = cache_.row_bytes(il);
-  p.scores_stride = 0;  // one head per call: every head reuses the slot
+  p.scores_stride = options_.n_ctx;
   p.n_heads = l.n_heads;
   p.n_kv_heads = l.n_kv_heads;
   p.head_dim = l.head_dim;
@@ -287,23 +292,29 @@ void Session::Attend(int64_t il, int64_t n) {
   p.scale = config_.attn_scale;
   p.softcap = config_.attn_softcap;
 
-  // As many slots as workers, each with its own scores row; slot s takes
-  // an even share of the n * n_heads (token, head) pairs. Slots are
-  // claimed dynamically, so whichever thread runs slot s uses row s.
+  // As many slots as workers, each with its own score_rows_ rows of
+  // scores; slot s takes an even share of the n * n_heads (token, head)
+  // pairs, in calls of consecutive heads of one token (at most
+  // score_rows_), so a kernel can read each KV head once for the query
+  // heads that share it. Slots are claimed dynamically, so whichever
+  // thread runs slot s uses slot s's rows.
   const int64_t n_slots = pool_.n_threads();
   const int64_t n_pairs = n * l.n_heads;
   pool_.ParallelChunks(n_slots, 1, [&](int64_t begin, int64_t end) {
     kernels::AttentionParams mine = p;
-    mine.scores = scores_.data() + begin * options_.n_ctx;
+    mine.scores = scores_.data() + begin * score_rows_ * options_.n_ctx;
     const int64_t first = n_pairs * begin / n_slots;
     const int64_t last = n_pairs * end / n_slots;
-    for (int64_t pair = first; pair < last; ++pair) {
+    for (int64_t pair = first; pair < last;) {
       const int64_t t = pair / l.n_heads;
       const int64_t h = pair % l.n_heads;
+      const int64_t h_end =
+          std::min({l.n_heads, h + (last - pair), h + score_rows_});
       mine.q = q_.data() + t * l.q_dim();
       mine.out = att_.data() + t * l.q_dim();
       mine.pos = pos_ + t;
-      k_.attention(mine, h, h + 1);
+      k_.attention(mine, h, h_end);
+      pair += h_end - h;
     }
   });
 }

@@ -24,6 +24,14 @@ struct SessionOptions {
   kernels::Format kv_format = kernels::Format::kF16;
 };
 
+// Query heads one attention call covers at most: runs of heads that share
+// a KV head (grouped-query attention) are read together, and each head of
+// a call needs its own row of scores, so every worker holds this many
+// rows of n_ctx floats.
+inline constexpr int64_t kAttentionHeadsPerCall = 8;
+// Rows of attention scores per worker for `config`.
+int64_t AttentionScoreRows(const ModelConfig& config);
+
 // Which logits Prefill returns.
 enum class Logits {
   kLast,  // [n_vocab]: the last token's
@@ -101,7 +109,8 @@ class Session {
   std::vector<float> proj_;    // [B][n_embd] attn_output / ffn_down result
   std::vector<float> gate_;    // [B][n_ff] gate, then gate * up
   std::vector<float> up_;      // [B][n_ff]
-  std::vector<float> scores_;  // [n_threads][n_ctx] attention logits
+  int64_t score_rows_;         // AttentionScoreRows(config)
+  std::vector<float> scores_;  // [n_threads][score_rows_][n_ctx] logits
   std::vector<float> logits_;  // [B or 1][n_vocab]
   // Activations in weight activation formats: up to three distinct formats
   // per input (Q, K and V may differ), each [B][row bytes].

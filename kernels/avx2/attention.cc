@@ -5,11 +5,15 @@
 // single chain of dependent FMAs ending in a horizontal sum, and an axpy
 // into `out` in memory makes every position wait for the previous one's
 // stores. Both left attention at a few GFLOP/s, a tenth of a decode step
-// at 512 positions of context. Here the logits are computed four positions
-// at a time (four independent chains, one shared reduction) and the
-// weighted sum of V keeps up to 64 output dimensions in registers while it
-// walks the positions; the small fixed loops are unrolled so that the
-// accumulators stay in registers.
+// at 512 positions of context. Here the logits of several (head,
+// position) pairs are computed at once (independent chains, one shared
+// reduction) and the weighted sum of V keeps its output dimensions in
+// registers while it walks the positions; the small fixed loops are
+// unrolled so that the accumulators stay in registers.
+//
+// Query heads that share a KV head (grouped-query attention) are taken up
+// to four at a time: each K and V element is loaded and widened once for
+// all of them instead of once per head.
 #include <immintrin.h>
 #include <math.h>
 
@@ -153,13 +157,14 @@ void WeightedV(const AttentionParams& p, const float* scores, int64_t kv_head,
   for (int c = 0; c < kChunks; ++c) _mm256_storeu_ps(out + d0 + 8 * c, acc[c]);
 }
 
-// One query head: logits over [first, pos], softmax, weighted sum of V.
+// One query head: logits over [first, pos], softmax, weighted sum of V;
+// `scores` is its row of the scratch, indexed by position.
 template <bool kF16>
-void AttendHead(const AttentionParams& p, int64_t h, int64_t first) {
+void AttendHead(const AttentionParams& p, int64_t h, int64_t first,
+                float* scores) {
   using Kv = KvElems<kF16>;
   const int64_t kv_head = h / (p.n_heads / p.n_kv_heads);
   const float* q = p.q + h * p.head_dim;
-  float* scores = p.scores + h * p.scores_stride;  // indexed by position
   float* out = p.out + h * p.head_dim;
 
   Logits<kF16>(p, q, kv_head, first, scores);
@@ -180,6 +185,188 @@ void AttendHead(const AttentionParams& p, int64_t h, int64_t first) {
   }
 }
 
+// kM query heads h0 .. h0 + kM - 1 that share one KV head.
+template <int kM>
+struct HeadGroup {
+  int64_t kv_head;
+  const float* q[kM];
+  float* scores[kM];  // each head's scratch row, indexed by position
+  float* out[kM];
+};
+
+// scores[j][t] = logit(q_j . k_t) for t in [first, pos]: two positions at
+// a time, 2 kM independent chains.
+template <bool kF16, int kM>
+void GroupLogits(const AttentionParams& p, const HeadGroup<kM>& g,
+                 int64_t first) {
+  using Kv = KvElems<kF16>;
+  const int64_t hd = p.head_dim;
+  const int64_t hd8 = hd / 8 * 8;
+  int64_t t = first;
+  for (; t + 2 <= p.pos + 1; t += 2) {
+    for (int64_t ahead = t + kAhead; ahead < t + kAhead + 2 && ahead <= p.pos;
+         ++ahead) {
+      PrefetchRow<kF16>(p, p.k, ahead, g.kv_head);
+    }
+    const void* k0 = KvRow<kF16>(p, p.k, t, g.kv_head);
+    const void* k1 = KvRow<kF16>(p, p.k, t + 1, g.kv_head);
+    __m256 acc[2 * kM];
+#pragma GCC unroll 8
+    for (int i = 0; i < 2 * kM; ++i) acc[i] = _mm256_setzero_ps();
+    for (int64_t d = 0; d < hd8; d += 8) {
+      const __m256 a = Kv::Load8(k0, d);
+      const __m256 b = Kv::Load8(k1, d);
+#pragma GCC unroll 4
+      for (int j = 0; j < kM; ++j) {
+        const __m256 qd = _mm256_loadu_ps(g.q[j] + d);
+        acc[2 * j] = _mm256_fmadd_ps(qd, a, acc[2 * j]);
+        acc[2 * j + 1] = _mm256_fmadd_ps(qd, b, acc[2 * j + 1]);
+      }
+    }
+    alignas(16) float dot[2 * kM];
+    int i = 0;
+#pragma GCC unroll 2
+    for (; i + 4 <= 2 * kM; i += 4) {
+      _mm_store_ps(dot + i,
+                   SumEach4(acc[i], acc[i + 1], acc[i + 2], acc[i + 3]));
+    }
+    if (i < 2 * kM) {  // kM = 3: the last two chains
+      dot[i] = HorizontalSum(acc[i]);
+      dot[i + 1] = HorizontalSum(acc[i + 1]);
+    }
+#pragma GCC unroll 4
+    for (int j = 0; j < kM; ++j) {
+      for (int64_t d = hd8; d < hd; ++d) {
+        dot[2 * j] += g.q[j][d] * Kv::Load1(k0, d);
+        dot[2 * j + 1] += g.q[j][d] * Kv::Load1(k1, d);
+      }
+      g.scores[j][t] = Logit(p, dot[2 * j]);
+      g.scores[j][t + 1] = Logit(p, dot[2 * j + 1]);
+    }
+  }
+  if (t <= p.pos) {
+    const void* k = KvRow<kF16>(p, p.k, t, g.kv_head);
+#pragma GCC unroll 4
+    for (int j = 0; j < kM; ++j) {
+      __m256 acc = _mm256_setzero_ps();
+      for (int64_t d = 0; d < hd8; d += 8) {
+        acc =
+            _mm256_fmadd_ps(_mm256_loadu_ps(g.q[j] + d), Kv::Load8(k, d), acc);
+      }
+      float dot = HorizontalSum(acc);
+      for (int64_t d = hd8; d < hd; ++d) dot += g.q[j][d] * Kv::Load1(k, d);
+      g.scores[j][t] = Logit(p, dot);
+    }
+  }
+}
+
+// out_j[d0, d0 + 8 kChunks) = sum over t in [first, pos] of
+// scores_j[t] * v_t[d0, ...) for every head j of the group.
+template <bool kF16, int kM, int kChunks>
+void GroupWeightedV(const AttentionParams& p, const HeadGroup<kM>& g,
+                    int64_t first, int64_t d0) {
+  using Kv = KvElems<kF16>;
+  __m256 acc[kM][kChunks];
+#pragma GCC unroll 4
+  for (int j = 0; j < kM; ++j) {
+#pragma GCC unroll 8
+    for (int c = 0; c < kChunks; ++c) acc[j][c] = _mm256_setzero_ps();
+  }
+  for (int64_t t = first; t <= p.pos; ++t) {
+    if (d0 == 0 && t + kAhead <= p.pos) {
+      PrefetchRow<kF16>(p, p.v, t + kAhead, g.kv_head);
+    }
+    const void* v = KvRow<kF16>(p, p.v, t, g.kv_head);
+    __m256 vc[kChunks];
+#pragma GCC unroll 8
+    for (int c = 0; c < kChunks; ++c) vc[c] = Kv::Load8(v, d0 + 8 * c);
+#pragma GCC unroll 4
+    for (int j = 0; j < kM; ++j) {
+      const __m256 w = _mm256_set1_ps(g.scores[j][t]);
+#pragma GCC unroll 8
+      for (int c = 0; c < kChunks; ++c) {
+        acc[j][c] = _mm256_fmadd_ps(w, vc[c], acc[j][c]);
+      }
+    }
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < kM; ++j) {
+#pragma GCC unroll 8
+    for (int c = 0; c < kChunks; ++c) {
+      _mm256_storeu_ps(g.out[j] + d0 + 8 * c, acc[j][c]);
+    }
+  }
+}
+
+// Heads h0 .. h0 + kM - 1 (sharing a KV head); `scores` is h0's scratch
+// row, the next heads' rows follow at scores_stride.
+template <bool kF16, int kM>
+void AttendGroup(const AttentionParams& p, int64_t h0, int64_t first,
+                 float* scores) {
+  using Kv = KvElems<kF16>;
+  HeadGroup<kM> g;
+  g.kv_head = h0 / (p.n_heads / p.n_kv_heads);
+  for (int j = 0; j < kM; ++j) {
+    g.q[j] = p.q + (h0 + j) * p.head_dim;
+    g.scores[j] = scores + j * p.scores_stride;
+    g.out[j] = p.out + (h0 + j) * p.head_dim;
+  }
+  GroupLogits<kF16, kM>(p, g, first);
+  for (int j = 0; j < kM; ++j) {
+    SoftmaxAvx2(g.scores[j] + first, p.pos - first + 1);
+  }
+
+  // As many output registers as the 16 ymm registers allow beside the V
+  // chunks and the kM weights: kM x kChunks accumulators.
+  constexpr int kChunks = kM == 2 ? 4 : 2;
+  const int64_t hd = p.head_dim;
+  int64_t d = 0;
+  for (; d + 8 * kChunks <= hd; d += 8 * kChunks) {
+    GroupWeightedV<kF16, kM, kChunks>(p, g, first, d);
+  }
+  for (; d + 8 <= hd; d += 8) GroupWeightedV<kF16, kM, 1>(p, g, first, d);
+  for (; d < hd; ++d) {
+    for (int j = 0; j < kM; ++j) {
+      float sum = 0.0f;
+      for (int64_t t = first; t <= p.pos; ++t) {
+        sum += g.scores[j][t] * Kv::Load1(KvRow<kF16>(p, p.v, t, g.kv_head), d);
+      }
+      g.out[j][d] = sum;
+    }
+  }
+}
+
+// Heads [head_begin, head_end), in runs of up to four that share a KV
+// head; head h's scratch row is (h - head_begin) rows into p.scores.
+template <bool kF16>
+void AttendHeads(const AttentionParams& p, int64_t head_begin, int64_t head_end,
+                 int64_t first) {
+  const int64_t group = p.n_heads / p.n_kv_heads;
+  int64_t h = head_begin;
+  while (h < head_end) {
+    // Ternaries, not std::min: see simd_avx2.h on templates in ISA files.
+    const int64_t kv_end = (h / group + 1) * group;
+    const int64_t group_end = kv_end < head_end ? kv_end : head_end;
+    const int64_t m = group_end - h < 4 ? group_end - h : 4;
+    float* scores = p.scores + (h - head_begin) * p.scores_stride;
+    switch (m) {
+      case 4:
+        AttendGroup<kF16, 4>(p, h, first, scores);
+        break;
+      case 3:
+        AttendGroup<kF16, 3>(p, h, first, scores);
+        break;
+      case 2:
+        AttendGroup<kF16, 2>(p, h, first, scores);
+        break;
+      default:
+        AttendHead<kF16>(p, h, first, scores);
+        break;
+    }
+    h += m;
+  }
+}
+
 }  // namespace
 
 void AttentionAvx2(const AttentionParams& p, int64_t head_begin,
@@ -187,12 +374,10 @@ void AttentionAvx2(const AttentionParams& p, int64_t head_begin,
   // A window of n positions includes the query's own position.
   const int64_t first =
       p.window > 0 && p.pos - p.window + 1 > 0 ? p.pos - p.window + 1 : 0;
-  for (int64_t h = head_begin; h < head_end; ++h) {
-    if (p.kv_format == Format::kF16) {
-      AttendHead<true>(p, h, first);
-    } else {
-      AttendHead<false>(p, h, first);
-    }
+  if (p.kv_format == Format::kF16) {
+    AttendHeads<true>(p, head_begin, head_end, first);
+  } else {
+    AttendHeads<false>(p, head_begin, head_end, first);
   }
 }
 

@@ -35,12 +35,13 @@ float Logit(const AttentionParams& p, const float* q, int64_t kv_offset,
   return static_cast<float>(logit);
 }
 
-// One query head: scores over [first, pos], softmax, weighted sum of V.
-void AttendHead(const AttentionParams& p, int64_t h, int64_t first) {
+// One query head: scores over [first, pos], softmax, weighted sum of V;
+// `scores` is its scratch row, indexed by position.
+void AttendHead(const AttentionParams& p, int64_t h, int64_t first,
+                float* scores) {
   const int64_t group = p.n_heads / p.n_kv_heads;
   const int64_t kv_offset = (h / group) * p.head_dim;
   const float* q = p.q + h * p.head_dim;
-  float* scores = p.scores + h * p.scores_stride;  // indexed by position
   float* out = p.out + h * p.head_dim;
 
   for (int64_t t = first; t <= p.pos; ++t)
@@ -65,7 +66,9 @@ void Attention(const AttentionParams& p, int64_t head_begin, int64_t head_end) {
   // pos - p0 >= window are masked (llama.cpp's and HF's rule).
   const int64_t first =
       p.window > 0 ? std::max<int64_t>(0, p.pos - p.window + 1) : 0;
-  for (int64_t h = head_begin; h < head_end; ++h) AttendHead(p, h, first);
+  for (int64_t h = head_begin; h < head_end; ++h) {
+    AttendHead(p, h, first, p.scores + (h - head_begin) * p.scores_stride);
+  }
 }
 
 }  // namespace lapbench::kernels::ref
