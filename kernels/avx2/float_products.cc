@@ -63,6 +63,7 @@ struct FloatKernel {
     }
     int64_t c = 0;
     for (; c + 8 <= tile.cols; c += 8) {
+      if constexpr (T == 1) PrefetchNextTile(tile, R, 8 * sizeof(Elem), c / 8);
       __m256 xv[T];
 #pragma GCC unroll 16
       for (int t = 0; t < T; ++t) xv[t] = E::Load8(x[t] + c);

@@ -11,6 +11,7 @@ namespace {
 
 using avx2::MatMulTiled;
 using avx2::MatVecTiled;
+using avx2::PrefetchNextTile;
 using avx2::Tile;
 
 constexpr int kMatVecRows = 8;
@@ -83,7 +84,12 @@ struct FloatKernel {
       for (auto& v : row) v = _mm512_setzero_ps();
     }
     int64_t c = 0;
-    for (; c + 16 <= tile.cols; c += 16) Step<R, T>(w, x, c, 0xFFFF, acc);
+    for (; c + 16 <= tile.cols; c += 16) {
+      if constexpr (T == 1) {
+        PrefetchNextTile(tile, R, 16 * sizeof(Elem), c / 16);
+      }
+      Step<R, T>(w, x, c, 0xFFFF, acc);
+    }
     if (c < tile.cols) {
       const auto m = static_cast<__mmask16>((1u << (tile.cols - c)) - 1);
       Step<R, T>(w, x, c, m, acc);
@@ -136,7 +142,10 @@ struct Bf16DotKernel {
       for (auto& v : row) v = _mm512_setzero_ps();
     }
     int64_t c = 0;
-    for (; c + 32 <= tile.cols; c += 32) Step<R, T>(w, x, c, ~0u, acc);
+    for (; c + 32 <= tile.cols; c += 32) {
+      if constexpr (T == 1) PrefetchNextTile(tile, R, 64, c / 32);
+      Step<R, T>(w, x, c, ~0u, acc);
+    }
     if (c < tile.cols) {
       const auto m = static_cast<__mmask32>((1ull << (tile.cols - c)) - 1);
       Step<R, T>(w, x, c, m, acc);
