@@ -2,7 +2,10 @@
 #include "engine/model/kv_cache.h"
 
 #include <fmt/format.h>
+#include <sys/mman.h>
 
+#include <cstring>
+#include <new>
 #include <stdexcept>
 
 #include "kernels/quantize.h"
@@ -59,15 +62,22 @@ KvCache::KvCache(const ModelConfig& config, kernels::Format kv_format,
     layers_.push_back(layer);
   }
   constexpr size_t kLineBytes = 64;
-  storage_.assign(offset + kLineBytes - 1, 0);
-  const auto address = reinterpret_cast<uintptr_t>(storage_.data());
-  base_ = storage_.data() + (kLineBytes - address % kLineBytes) % kLineBytes;
+  constexpr size_t kHugePageBytes = size_t{2} << 20;
+  const size_t align = offset >= kHugePageBytes ? kHugePageBytes : kLineBytes;
+  const size_t allocated = (offset + align - 1) / align * align;
+  storage_.reset(static_cast<uint8_t*>(std::aligned_alloc(align, allocated)));
+  if (storage_ == nullptr) throw std::bad_alloc();
+  // Only a hint: where THP is off the pages stay 4 KiB.
+  if (align == kHugePageBytes)
+    madvise(storage_.get(), allocated, MADV_HUGEPAGE);
+  std::memset(storage_.get(), 0, allocated);
   size_bytes_ = offset;
 }
 
 void KvCache::Store(int64_t il, size_t offset, int64_t pos, const float* row) {
   const Layer& layer = layers_[Index(il)];
-  uint8_t* dst = base_ + offset + layer.row_bytes * static_cast<size_t>(pos);
+  uint8_t* dst =
+      storage_.get() + offset + layer.row_bytes * static_cast<size_t>(pos);
   kernels::QuantizeRow(format_, row, dst, layer.kv_dim);
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "engine/model/hparams.h"
@@ -32,10 +34,6 @@ class KvCache {
   // Allocates n_ctx positions per layer. Throws std::invalid_argument for
   // a kv_format other than F32/F16 or n_ctx < 1.
   KvCache(const ModelConfig& config, kernels::Format kv_format, int64_t n_ctx);
-  KvCache(const KvCache&) = delete;  // base_ points into storage_
-  KvCache& operator=(const KvCache&) = delete;
-  KvCache(KvCache&&) = default;  // the moved vector keeps its buffer
-  KvCache& operator=(KvCache&&) = default;
 
   kernels::Format format() const { return format_; }
   int64_t n_ctx() const { return n_ctx_; }
@@ -45,10 +43,10 @@ class KvCache {
   size_t row_bytes(int64_t il) const { return layers_[Index(il)].row_bytes; }
   // Start of layer il's K or V, position 0.
   const void* k(int64_t il) const {
-    return base_ + layers_[Index(il)].k_offset;
+    return storage_.get() + layers_[Index(il)].k_offset;
   }
   const void* v(int64_t il) const {
-    return base_ + layers_[Index(il)].v_offset;
+    return storage_.get() + layers_[Index(il)].v_offset;
   }
 
   // Stores `row` (kv_dim floats) at position pos of layer il's K or V,
@@ -69,12 +67,15 @@ class KvCache {
   kernels::Format format_;
   int64_t n_ctx_;
   std::vector<Layer> layers_;
-  // Every layer's K then V, back to back, from base_: the first 64-byte
-  // boundary in storage_, so that a head's slice of a row starts on a
-  // cache line as often as the head size allows and a kernel's prefetch
-  // of it covers as few lines as possible.
-  std::vector<uint8_t> storage_;
-  uint8_t* base_ = nullptr;
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  // Every layer's K then V, back to back. Aligned to a cache line, so a
+  // head's slice of a row starts on one as often as the head size allows,
+  // and for a cache of 2 MiB or more to a huge page, advised for them:
+  // attention reads a few lines of every row, one row every kv_row_bytes,
+  // and with 4 KiB pages each row of a big model is a TLB miss.
+  std::unique_ptr<uint8_t, Free> storage_;
   size_t size_bytes_ = 0;
 };
 
