@@ -6,6 +6,7 @@
 #include <cstring>
 #include <thread>
 
+#include "kernels/bench/bench_attention.h"
 #include "kernels/bench/bench_products.h"
 #include "kernels/bench/machine_reference.h"
 
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     AddReferenceContext(reference);
   }
   RegisterProductBenchmarks(reference);
+  RegisterAttentionBenchmarks(reference);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
