@@ -23,12 +23,14 @@ struct AttentionShape {
 };
 
 // Gemma 4 12B's sliding layers (two query heads per KV head, 256-wide
-// heads) and Llama 3.2 1B's layers (four per KV head, 64 wide), at 512
-// positions of context, as in the engine's 512-token prompt benchmark.
+// heads), Llama 3.2 1B's layers (four per KV head, 64 wide) and Gemma 3
+// 1B's (four query heads on a single KV head, 256 wide), at 512 positions
+// of context, as in the engine's 512-token prompt benchmark.
 const std::vector<AttentionShape>& Shapes() {
   static const std::vector<AttentionShape> kShapes = {
       {"gemma4_12b_local_16x8x256_pos511", 16, 8, 256, 511},
       {"llama32_1b_32x8x64_pos511", 32, 8, 64, 511},
+      {"gemma3_1b_4x1x256_pos511", 4, 1, 256, 511},
   };
   return kShapes;
 }
