@@ -27,6 +27,7 @@
 #include "engine/placement.h"
 #include "engine/rss.h"
 #include "engine/thread_pool.h"
+#include "harness/bandwidth_drift.h"
 #include "harness/commands.h"
 #include "harness/engine_choice.h"
 #include "harness/model_prep.h"
@@ -112,6 +113,9 @@ double LoadAverage1() {
 // run's threads on the run's CPUs.
 struct MachineLimits {
   double read_bytes_per_s = 0;  // 0 when the measurement failed
+  // Measured again once the run is over, to tell whether the first figure
+  // held (harness/bandwidth_drift.h); 0 when that measurement failed.
+  double read_bytes_per_s_after = 0;
   uint64_t buffer_bytes = 0;
   double peak_flops = 0;
   std::string peak_isa;
@@ -159,32 +163,41 @@ class ScopedAffinity {
   bool active_ = false;
 };
 
-// Read bandwidth over a buffer of max(8 x LLC, 256 MiB) (at most 1 GiB)
-// and peak FP32 FLOP/s of the widest ISA, each with `n_threads` threads on
-// `cpus` (pinned one per CPU) or unpinned when `cpus` is empty.
+// Read bandwidth over a buffer of max(8 x LLC, 256 MiB) (at most 1 GiB,
+// and at most a quarter of the free RAM) with `n_threads` threads, pinned
+// when `pin` (the caller sets the affinity); 0 when it failed, with a note
+// saying why. Sets *buffer_bytes to the buffer's size.
+double MeasureBandwidth(const probes::Topology& topology, int n_threads,
+                        double budget_s, bool pin,
+                        std::vector<std::string>& notes,
+                        uint64_t* buffer_bytes) {
+  probes::MeasureOptions options;
+  options.n_threads = n_threads;
+  options.llc_bytes = LlcBytes(topology);
+  const uint64_t size = probes::PlanBandwidthBufferBytes(options, notes);
+  probes::BandwidthBuffer buffer(size, n_threads);
+  if (!buffer.ok()) {
+    notes.push_back("bandwidth buffer: " + buffer.error());
+    return 0;
+  }
+  *buffer_bytes = buffer.size_bytes();
+  const probes::Reading<double> bw =
+      probes::MeasureReadBandwidth(buffer, n_threads, budget_s, pin);
+  if (!bw) notes.push_back("read bandwidth: " + bw.reason());
+  return bw.value_or(0);
+}
+
+// Read bandwidth (above) and peak FP32 FLOP/s of the widest ISA, each with
+// `n_threads` threads on `cpus` (pinned one per CPU) or unpinned when
+// `cpus` is empty.
 MachineLimits MeasureLimits(const probes::Topology& topology,
                             const std::vector<int>& cpus, int n_threads,
                             double budget_s) {
   MachineLimits limits;
-  probes::MeasureOptions options;
-  options.n_threads = n_threads;
-  options.llc_bytes = LlcBytes(topology);
   const ScopedAffinity affinity(cpus);
   const bool pin = !cpus.empty();
-  {
-    const uint64_t size =
-        probes::PlanBandwidthBufferBytes(options, limits.notes);
-    probes::BandwidthBuffer buffer(size, n_threads);
-    if (buffer.ok()) {
-      limits.buffer_bytes = buffer.size_bytes();
-      const probes::Reading<double> bw =
-          probes::MeasureReadBandwidth(buffer, n_threads, budget_s, pin);
-      limits.read_bytes_per_s = bw.value_or(0);
-      if (!bw) limits.notes.push_back("read bandwidth: " + bw.reason());
-    } else {
-      limits.notes.push_back("bandwidth buffer: " + buffer.error());
-    }
-  }
+  limits.read_bytes_per_s = MeasureBandwidth(
+      topology, n_threads, budget_s, pin, limits.notes, &limits.buffer_bytes);
   const probes::CpuFeatures cpu = probes::DetectCpuFeatures();
   const probes::FlopsIsa isa = WidestFlopsIsa(cpu);
   limits.peak_isa = std::string(probes::FlopsIsaName(isa));
@@ -301,14 +314,22 @@ BenchResult RunBench(const ModelBenchArgs& args) {
       PickVariant(engine::MatrixFormats(model->weights), args.variant);
   r.variant = std::string(variant.name);
   r.formats = RoleFormats(model->weights);
-  engine::ThreadPool pool(r.cpus, r.cpus.empty() ? args.threads : 0);
-  engine::SessionOptions options;
-  options.n_ctx = args.prompt + args.gen;
-  options.n_batch = args.batch;
-  options.kv_format = kv_format;
-  engine::Session session(model->config, model->weights, variant, pool,
-                          options);
-  RunSteps(session, model->config, args, pool.n_threads(), r);
+  {
+    engine::ThreadPool pool(r.cpus, r.cpus.empty() ? args.threads : 0);
+    engine::SessionOptions options;
+    options.n_ctx = args.prompt + args.gen;
+    options.n_batch = args.batch;
+    options.kv_format = kv_format;
+    engine::Session session(model->config, model->weights, variant, pool,
+                            options);
+    RunSteps(session, model->config, args, pool.n_threads(), r);
+    const engine::RssReading rss = engine::ReadRss();
+    r.rss_file_bytes = rss.file_bytes;
+    r.rss_anon_bytes = rss.anon_bytes;
+    r.rss = engine::CheckRssPromise(
+        rss.peak_bytes, model->file.file_size_bytes(),
+        session.kv_cache().size_bytes(), session.scratch_bytes());
+  }
 
   for (int64_t i = 0; i < args.gen; ++i) {
     r.decode_bytes += engine::DecodeStepBytes(model->config, model->weights,
@@ -316,12 +337,18 @@ BenchResult RunBench(const ModelBenchArgs& args) {
   }
   r.prefill_flops =
       engine::PrefillFlops(model->config, model->weights, args.prompt);
-  const engine::RssReading rss = engine::ReadRss();
-  r.rss_file_bytes = rss.file_bytes;
-  r.rss_anon_bytes = rss.anon_bytes;
-  r.rss = engine::CheckRssPromise(rss.peak_bytes, model->file.file_size_bytes(),
-                                  session.kv_cache().size_bytes(),
-                                  session.scratch_bytes());
+
+  // The bandwidth again, the pool gone (its workers would compete), after
+  // the RSS reading (its buffer must not count).
+  const ScopedAffinity affinity(r.cpus);
+  uint64_t buffer_bytes = 0;
+  r.limits.read_bytes_per_s_after =
+      MeasureBandwidth(topology, args.threads, args.budget_s, !r.cpus.empty(),
+                       r.limits.notes, &buffer_bytes);
+  if (const std::optional<std::string> note = BandwidthDriftNote(
+          r.limits.read_bytes_per_s, r.limits.read_bytes_per_s_after)) {
+    r.limits.notes.push_back(*note);
+  }
   return r;
 }
 
@@ -382,10 +409,11 @@ void PrintText(const BenchResult& r, const BenchSummary& s,
     fmt::print("  {:<12} {}\n", role, FormatList(counts));
   }
   fmt::print(
-      "machine: read bandwidth {:.2f} GB/s ({} MiB buffer), peak "
-      "{:.1f} GFLOP/s ({})\n",
+      "machine: read bandwidth {:.2f} GB/s ({} MiB buffer; {:.2f} GB/s "
+      "after the run), peak {:.1f} GFLOP/s ({})\n",
       r.limits.read_bytes_per_s / kGB, r.limits.buffer_bytes >> 20,
-      r.limits.peak_flops / kGB, r.limits.peak_isa);
+      r.limits.read_bytes_per_s_after / kGB, r.limits.peak_flops / kGB,
+      r.limits.peak_isa);
   for (const std::string& note : r.limits.notes)
     fmt::print("  note: {}\n", note);
   fmt::print("load: open {:.3f} s, page-in {:.3f} s\n", r.open_s, r.touch_s);
@@ -437,6 +465,7 @@ nlohmann::json ToJson(const BenchResult& r, const BenchSummary& s,
       {"kv_format", args.kv_format},
       {"formats", formats},
       {"read_bytes_per_s", r.limits.read_bytes_per_s},
+      {"read_bytes_per_s_after", r.limits.read_bytes_per_s_after},
       {"bandwidth_buffer_bytes", r.limits.buffer_bytes},
       {"peak_flops_per_s", r.limits.peak_flops},
       {"peak_isa", r.limits.peak_isa},
