@@ -34,8 +34,8 @@ struct Tile {
 // The hint fills L2, not L1: a tile and the next one do not both fit in a
 // 32 KiB L1 (eight 3840-wide Q8_0 rows are 32 KiB), and prefetching into
 // L1 evicted the lines being read. On a Zen 4 core, one thread's matvec of
-// a DRAM-sized matrix reads 23-27 GB/s (Q4_0, Q4_K, Q8_0, F16) so, 15-18
-// GB/s with the L1 hint and 10-21 GB/s with no software prefetch.
+// a DRAM-sized matrix reads 23-27 GB/s (Q4_0, Q4_K, Q8_0, F16) with this
+// hint, 15-18 GB/s with the L1 hint and 10-21 GB/s with no prefetch.
 // Always inlined: GCC deems a function that only prefetches free of
 // effects and may delete calls to it.
 [[gnu::always_inline]] inline void PrefetchNextTile(const Tile& tile, int rows,
